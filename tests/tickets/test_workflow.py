@@ -1,0 +1,129 @@
+"""The state machine of SPEC.md section 3, checked cell by cell from one table."""
+
+import pytest
+
+from tests.factories import CloseCodeFactory, TicketFactory, VendorFactory
+from tickets import workflow
+from tickets.models import Ticket, TicketEvent
+
+pytestmark = pytest.mark.django_db
+
+S = Ticket.Status
+A = TicketEvent.Action
+ALL_STATES = list(S)
+
+# SPEC.md section 3, written out independently of tickets/workflow.py:
+# action -> {from state: to state}
+SPEC_TABLE = {
+    A.ASSIGN: {s: S.ASSIGNED for s in (S.NEW, S.ASSIGNED, S.IN_PROGRESS, S.ON_HOLD, S.REOPENED)},
+    A.PICK_UP: {
+        S.NEW: S.IN_PROGRESS,
+        S.ASSIGNED: S.IN_PROGRESS,
+        S.REOPENED: S.IN_PROGRESS,
+        S.RESOLVED: S.RESOLVED,
+    },
+    A.HOLD: {S.IN_PROGRESS: S.ON_HOLD, S.REOPENED: S.ON_HOLD},
+    A.THIRD_PARTY: {S.IN_PROGRESS: S.ON_HOLD, S.REOPENED: S.ON_HOLD},
+    A.RESUME: {S.ON_HOLD: S.IN_PROGRESS},
+    A.RESOLVE: {S.IN_PROGRESS: S.RESOLVED, S.ON_HOLD: S.RESOLVED, S.REOPENED: S.RESOLVED},
+    A.REOPEN: {S.RESOLVED: S.REOPENED},
+    A.CANCEL: {s: S.CANCELLED for s in (S.NEW, S.ASSIGNED, S.IN_PROGRESS, S.ON_HOLD, S.REOPENED)},
+    A.CLOSE: {S.RESOLVED: S.CLOSED},
+}
+
+
+def perform(action, ticket, user, other_group):
+    """Call the workflow function of an action with valid input."""
+    calls = {
+        A.ASSIGN: lambda: workflow.assign_ticket(ticket, by=user, group=other_group),
+        A.PICK_UP: lambda: workflow.pick_up_ticket(ticket, by=user),
+        A.HOLD: lambda: workflow.hold_ticket(ticket, by=user, reason="Waiting for requester"),
+        A.THIRD_PARTY: lambda: workflow.third_party_ticket(ticket, by=user, vendor=VendorFactory()),
+        A.RESUME: lambda: workflow.resume_ticket(ticket, by=user),
+        A.RESOLVE: lambda: workflow.resolve_ticket(ticket, by=user, resolution="Reset password"),
+        A.REOPEN: lambda: workflow.reopen_ticket(ticket, by=user, reason="Still broken"),
+        A.CANCEL: lambda: workflow.cancel_ticket(ticket, by=user, reason="Duplicate"),
+        A.CLOSE: lambda: workflow.close_ticket(
+            ticket, by=user, close_code=CloseCodeFactory(), close_notes="Confirmed by caller"
+        ),
+    }
+    return calls[action]()
+
+
+CELLS = [(action, state) for action in SPEC_TABLE for state in ALL_STATES]
+
+
+def _snapshot(ticket):
+    ticket.refresh_from_db()
+    return {f.attname: getattr(ticket, f.attname) for f in Ticket._meta.concrete_fields}
+
+
+@pytest.mark.parametrize(("action", "state"), CELLS, ids=[f"{a}-from-{s}" for a, s in CELLS])
+def test_transition_table(action, state, l1_group, l1_agent, l2_group):
+    # The L1 group holds the ticket and its agent acts, so only the state decides.
+    ticket = TicketFactory(status=state, assignment_group=l1_group, opened_by_group=l1_group)
+    expected = SPEC_TABLE[action].get(state)
+    if expected is None:
+        before = _snapshot(ticket)
+        with pytest.raises(workflow.TransitionNotAllowed):
+            perform(action, ticket, l1_agent, l2_group)
+        assert _snapshot(ticket) == before
+        assert not TicketEvent.objects.filter(ticket=ticket).exists()
+        return
+    perform(action, ticket, l1_agent, l2_group)
+    ticket.refresh_from_db()
+    assert ticket.status == expected
+    event = TicketEvent.objects.get(ticket=ticket)
+    assert (event.action, event.from_status, event.to_status, event.actor) == (
+        action,
+        state,
+        expected,
+        l1_agent,
+    )
+    assert ticket.version == 2
+
+
+ALLOWED = [(action, state) for action, cells in SPEC_TABLE.items() for state in cells]
+
+
+@pytest.mark.parametrize(("action", "state"), ALLOWED, ids=[f"{a}-{s}" for a, s in ALLOWED])
+def test_agent_outside_the_tickets_group_is_refused(action, state, l1_group, l2_group, l2_agent):
+    ticket = TicketFactory(status=state, assignment_group=l1_group, opened_by_group=l1_group)
+    before = _snapshot(ticket)
+    with pytest.raises(workflow.TransitionNotAllowed, match="Only members of"):
+        perform(action, ticket, l2_agent, l1_group)
+    assert _snapshot(ticket) == before
+    assert not TicketEvent.objects.filter(ticket=ticket).exists()
+
+
+@pytest.mark.parametrize(("action", "state"), ALLOWED, ids=[f"{a}-{s}" for a, s in ALLOWED])
+def test_admin_may_do_every_allowed_action(action, state, l1_group, l2_group, admin_user):
+    ticket = TicketFactory(status=state, assignment_group=l1_group, opened_by_group=l1_group)
+    perform(action, ticket, admin_user, l2_group)
+    ticket.refresh_from_db()
+    assert ticket.status == SPEC_TABLE[action][state]
+    assert TicketEvent.objects.filter(ticket=ticket, actor=admin_user).count() == 1
+
+
+@pytest.mark.parametrize(("action", "state"), [(A.CLOSE, S.RESOLVED), (A.PICK_UP, S.RESOLVED)])
+def test_l2_member_of_the_tickets_group_may_not_close_or_take_for_closure(
+    action, state, l2_group, l2_agent, l1_group
+):
+    ticket = TicketFactory(status=state, assignment_group=l2_group)
+    with pytest.raises(workflow.TransitionNotAllowed, match="L1"):
+        perform(action, ticket, l2_agent, l1_group)
+    ticket.refresh_from_db()
+    assert ticket.status == state
+    assert not TicketEvent.objects.filter(ticket=ticket).exists()
+
+
+def test_available_actions_match_the_table_for_a_member(l1_group, l1_agent):
+    for state in ALL_STATES:
+        ticket = TicketFactory(status=state, assignment_group=l1_group)
+        expected = {a for a, cells in SPEC_TABLE.items() if state in cells}
+        assert set(workflow.available_actions(ticket, l1_agent)) == expected, state
+
+
+def test_available_actions_are_empty_for_an_outsider(l1_group, l2_agent):
+    ticket = TicketFactory(status=S.IN_PROGRESS, assignment_group=l1_group)
+    assert workflow.available_actions(ticket, l2_agent) == []

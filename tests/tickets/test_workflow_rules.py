@@ -1,0 +1,219 @@
+"""What each action sets besides the state, and the rules that are not in the table."""
+
+import pytest
+
+from tests.factories import CloseCodeFactory, TicketFactory, UserFactory
+from tickets import workflow
+from tickets.models import GroupHolding, Ticket, TicketEvent
+
+pytestmark = pytest.mark.django_db
+
+S = Ticket.Status
+
+
+@pytest.fixture
+def category():
+    from tests.factories import CategoryFactory
+
+    return CategoryFactory(name="TEKNOLOGI INFORMASI")
+
+
+def new_ticket(by, category, **values):
+    fields = dict(
+        short_description="Tidak bisa login",
+        category=category,
+        contact_type=Ticket.ContactType.EMAIL,
+        impact=Ticket.Impact.HIGH,
+        urgency=Ticket.Urgency.LOW,
+    )
+    return workflow.create_ticket(by=by, **(fields | values))
+
+
+def test_create_puts_the_ticket_new_in_the_l1_group(l1_agent, l1_group, category):
+    ticket = new_ticket(l1_agent, category)
+    assert (ticket.status, ticket.assignment_group, ticket.opened_by) == (S.NEW, l1_group, l1_agent)
+    assert ticket.priority == Ticket.Priority.MEDIUM
+    event = TicketEvent.objects.get(ticket=ticket)
+    assert (event.action, event.from_status, event.to_status) == ("create", "", S.NEW)
+    assert event.data["changes"]["short_description"] == [None, "Tidak bisa login"]
+
+
+def test_create_for_another_group_is_assigned(l1_agent, l2_group, category):
+    ticket = new_ticket(l1_agent, category, assignment_group=l2_group)
+    assert ticket.status == S.ASSIGNED
+    assert GroupHolding.objects.filter(ticket=ticket, group=l2_group).exists()
+
+
+def test_create_refuses_an_assignee_outside_the_group(l1_agent, l2_agent, l1_group, category):
+    with pytest.raises(workflow.TransitionNotAllowed, match="not a member"):
+        new_ticket(l1_agent, category, assignment_group=l1_group, assigned_to=l2_agent)
+    assert not Ticket.objects.exists()
+
+
+def test_create_refuses_a_user_without_group(category, l1_group):
+    with pytest.raises(workflow.TransitionNotAllowed):
+        new_ticket(UserFactory(), category)
+
+
+def test_assign_refuses_an_assignee_outside_the_target_group(l1_agent, l1_group, l2_group):
+    ticket = TicketFactory(status=S.NEW, assignment_group=l1_group)
+    with pytest.raises(workflow.TransitionNotAllowed, match="not a member"):
+        workflow.assign_ticket(ticket, by=l1_agent, group=l2_group, assignee=l1_agent)
+    ticket.refresh_from_db()
+    assert ticket.assignment_group == l1_group
+
+
+def test_assign_records_the_group_change(l1_agent, l1_group, l2_group, l2_agent):
+    ticket = TicketFactory(status=S.NEW, assignment_group=l1_group)
+    workflow.assign_ticket(ticket, by=l1_agent, group=l2_group, assignee=l2_agent)
+    ticket.refresh_from_db()
+    assert (ticket.assignment_group, ticket.assigned_to) == (l2_group, l2_agent)
+    event = TicketEvent.objects.get(ticket=ticket)
+    assert event.data["changes"]["assignment_group"] == [l1_group.pk, l2_group.pk]
+
+
+def test_pick_up_assigns_the_ticket_to_the_actor(l2_agent, l2_group):
+    ticket = TicketFactory(status=S.ASSIGNED, assignment_group=l2_group)
+    workflow.pick_up_ticket(ticket, by=l2_agent)
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.assigned_to) == (S.IN_PROGRESS, l2_agent)
+
+
+def test_second_pick_up_is_refused_and_writes_no_event(l2_agent, l2_group):
+    other = UserFactory(groups=[l2_group])
+    ticket = TicketFactory(status=S.ASSIGNED, assignment_group=l2_group)
+    workflow.pick_up_ticket(ticket, by=l2_agent)
+    with pytest.raises(workflow.TransitionNotAllowed, match="In Progress"):
+        workflow.pick_up_ticket(ticket, by=other)
+    ticket.refresh_from_db()
+    assert ticket.assigned_to == l2_agent
+    assert TicketEvent.objects.filter(ticket=ticket, action="pick_up").count() == 1
+
+
+def test_resolve_returns_the_ticket_to_l1(l1_agent, l1_group, l2_agent, l2_group, category):
+    ticket = new_ticket(l1_agent, category, assignment_group=l2_group)
+    workflow.pick_up_ticket(ticket, by=l2_agent)
+    workflow.resolve_ticket(ticket, by=l2_agent, resolution="Password reset")
+    ticket.refresh_from_db()
+    assert ticket.status == S.RESOLVED
+    assert (ticket.assignment_group, ticket.assigned_to) == (l1_group, None)
+    assert (ticket.resolved_by, ticket.resolved_by_group) == (l2_agent, l2_group)
+    assert ticket.resolved_at is not None
+
+
+def test_double_resolve_is_refused(l2_agent, l2_group, l1_group):
+    ticket = TicketFactory(status=S.IN_PROGRESS, assignment_group=l2_group)
+    workflow.resolve_ticket(ticket, by=l2_agent, resolution="Done")
+    with pytest.raises(workflow.TransitionNotAllowed):
+        workflow.resolve_ticket(ticket, by=l2_agent, resolution="Done")
+    assert TicketEvent.objects.filter(ticket=ticket, action="resolve").count() == 1
+
+
+def test_reopen_goes_back_to_the_group_that_resolved(l1_agent, l1_group, l2_agent, l2_group):
+    ticket = TicketFactory(
+        status=S.IN_PROGRESS, assignment_group=l2_group, opened_by_group=l1_group
+    )
+    workflow.resolve_ticket(ticket, by=l2_agent, resolution="Done")
+    workflow.reopen_ticket(ticket, by=l1_agent, reason="Requester still cannot log in")
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.assignment_group, ticket.assigned_to) == (
+        S.REOPENED,
+        l2_group,
+        l2_agent,
+    )
+    event = TicketEvent.objects.get(ticket=ticket, action="reopen")
+    assert event.data["reason"] == "Requester still cannot log in"
+
+
+def test_l1_picks_up_a_resolved_ticket_once(l1_agent, l1_group):
+    ticket = TicketFactory(status=S.RESOLVED, assignment_group=l1_group)
+    workflow.pick_up_ticket(ticket, by=l1_agent)
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.assigned_to) == (S.RESOLVED, l1_agent)
+    with pytest.raises(workflow.TransitionNotAllowed, match="already picked up"):
+        workflow.pick_up_ticket(ticket, by=l1_agent)
+
+
+def test_close_records_code_notes_and_closer(l1_agent, l1_group):
+    ticket = TicketFactory(status=S.RESOLVED, assignment_group=l1_group)
+    code = CloseCodeFactory()
+    workflow.close_ticket(ticket, by=l1_agent, close_code=code, close_notes="OK", is_knowledge=True)
+    ticket.refresh_from_db()
+    assert (ticket.close_code, ticket.close_notes, ticket.closed_by) == (code, "OK", l1_agent)
+    assert ticket.is_knowledge and ticket.closed_at is not None
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"close_code": None, "close_notes": "OK"}, "close code"),
+        ({"close_notes": "   "}, "close notes"),
+    ],
+)
+def test_close_needs_code_and_notes(l1_agent, l1_group, kwargs, message):
+    ticket = TicketFactory(status=S.RESOLVED, assignment_group=l1_group)
+    with pytest.raises(workflow.TransitionNotAllowed, match=message):
+        workflow.close_ticket(ticket, by=l1_agent, **({"close_code": CloseCodeFactory()} | kwargs))
+    ticket.refresh_from_db()
+    assert ticket.status == S.RESOLVED
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda t, u: workflow.hold_ticket(t, by=u, reason=""),
+        lambda t, u: workflow.third_party_ticket(t, by=u, vendor=None),
+        lambda t, u: workflow.resolve_ticket(t, by=u, resolution=" "),
+        lambda t, u: workflow.cancel_ticket(t, by=u, reason=""),
+    ],
+    ids=["hold", "third-party", "resolve", "cancel"],
+)
+def test_actions_refuse_missing_input(call, l1_agent, l1_group):
+    ticket = TicketFactory(status=S.IN_PROGRESS, assignment_group=l1_group)
+    with pytest.raises(workflow.TransitionNotAllowed):
+        call(ticket, l1_agent)
+    ticket.refresh_from_db()
+    assert ticket.status == S.IN_PROGRESS
+    assert not TicketEvent.objects.exists()
+
+
+def test_stale_version_is_refused(l1_agent, l1_group):
+    ticket = TicketFactory(status=S.NEW, assignment_group=l1_group)
+    seen = ticket.version
+    workflow.update_ticket(ticket, by=l1_agent, changes={"building": "Gedung A"})
+    with pytest.raises(workflow.TransitionNotAllowed, match="changed by someone else"):
+        workflow.update_ticket(
+            ticket, by=l1_agent, changes={"building": "Gedung B"}, expected_version=seen
+        )
+    ticket.refresh_from_db()
+    assert ticket.building == "Gedung A"
+
+
+def test_update_records_changed_fields_and_recomputes_priority(l1_agent, l1_group):
+    ticket = TicketFactory(status=S.NEW, assignment_group=l1_group, impact=3, urgency=3)
+    workflow.update_ticket(ticket, by=l1_agent, changes={"impact": 1, "urgency": 1})
+    ticket.refresh_from_db()
+    assert ticket.priority == Ticket.Priority.CRITICAL
+    event = TicketEvent.objects.get(ticket=ticket)
+    assert event.action == "update" and event.from_status == event.to_status == S.NEW
+    assert event.data["changes"]["priority"] == [Ticket.Priority.LOW, Ticket.Priority.CRITICAL]
+
+
+def test_update_that_changes_nothing_writes_no_event(l1_agent, l1_group):
+    ticket = TicketFactory(status=S.NEW, assignment_group=l1_group, building="A")
+    workflow.update_ticket(ticket, by=l1_agent, changes={"building": "A"})
+    assert not TicketEvent.objects.exists()
+
+
+def test_closed_ticket_cannot_be_edited(l1_agent, l1_group):
+    ticket = TicketFactory(status=S.CLOSED, assignment_group=l1_group)
+    with pytest.raises(workflow.TransitionNotAllowed, match="can no longer be changed"):
+        workflow.update_ticket(ticket, by=l1_agent, changes={"building": "X"})
+
+
+def test_update_cannot_touch_state_or_group(l1_agent, l1_group, l2_group):
+    ticket = TicketFactory(status=S.NEW, assignment_group=l1_group)
+    with pytest.raises(TypeError):
+        workflow.update_ticket(ticket, by=l1_agent, changes={"status": S.CLOSED})
+    with pytest.raises(TypeError):
+        workflow.update_ticket(ticket, by=l1_agent, changes={"assignment_group": l2_group})

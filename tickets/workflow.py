@@ -1,0 +1,562 @@
+"""Every write that changes an incident: its creation, its edits and the state machine.
+
+Each action is one function. It opens a transaction, re-reads the ticket with a row lock,
+checks its guards against that fresh row (state, the actor's groups, required input and,
+when given, the version the actor saw), applies the change, writes exactly one history row
+and sends mail only after the commit. A refused action raises ``TransitionNotAllowed`` and
+changes nothing. No other code writes ``Ticket.status``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import AssignmentGroup, User
+from taxonomy.paths import validate_path
+
+from .models import (
+    CloseCode,
+    GroupHolding,
+    Ticket,
+    TicketCounter,
+    TicketEvent,
+    Vendor,
+    compute_priority,
+)
+
+Status = Ticket.Status
+Action = TicketEvent.Action
+
+OPEN_WORK = {Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS, Status.ON_HOLD, Status.REOPENED}
+
+# For each action: the state it leads to from each state it may start from.
+TRANSITIONS: dict[str, dict[str, str]] = {
+    Action.ASSIGN: dict.fromkeys(OPEN_WORK, Status.ASSIGNED),
+    Action.PICK_UP: {
+        **dict.fromkeys((Status.NEW, Status.ASSIGNED, Status.REOPENED), Status.IN_PROGRESS),
+        # L1 takes a resolved ticket to verify and close it; the state stays Resolved.
+        Status.RESOLVED: Status.RESOLVED,
+    },
+    Action.HOLD: dict.fromkeys((Status.IN_PROGRESS, Status.REOPENED), Status.ON_HOLD),
+    Action.THIRD_PARTY: dict.fromkeys((Status.IN_PROGRESS, Status.REOPENED), Status.ON_HOLD),
+    Action.RESUME: {Status.ON_HOLD: Status.IN_PROGRESS},
+    Action.RESOLVE: dict.fromkeys(
+        (Status.IN_PROGRESS, Status.ON_HOLD, Status.REOPENED), Status.RESOLVED
+    ),
+    Action.REOPEN: {Status.RESOLVED: Status.REOPENED},
+    Action.CANCEL: dict.fromkeys(OPEN_WORK, Status.CANCELLED),
+    Action.CLOSE: {Status.RESOLVED: Status.CLOSED},
+}
+
+# Actions only a member of a first-line group may take (besides being in the ticket's group).
+L1_ONLY = {Action.CLOSE}
+
+# The fields an edit (the Save button) may change; state and group change only through actions.
+EDITABLE_FIELDS = (
+    "requested_by",
+    "company_name",
+    "phone",
+    "nib",
+    "nik",
+    "email",
+    "category",
+    "sub_category",
+    "item_category",
+    "item_name",
+    "location",
+    "building",
+    "location_description",
+    "short_description",
+    "description",
+    "incident_type",
+    "back_dated",
+    "contact_type",
+    "impact",
+    "urgency",
+    "assigned_to",
+    "vendor",
+    "is_vip",
+    "template",
+)
+
+
+class TransitionNotAllowed(Exception):
+    """An action was refused; the message can be shown to the user as it is."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+# --- who may do what -----------------------------------------------------------------------
+
+
+def _is_member(user: User, group_id: int | None) -> bool:
+    return user.is_superuser or group_id in user.group_ids()
+
+
+def _may_act(ticket: Ticket, user: User, action: str) -> bool:
+    if user.is_superuser:
+        return True
+    if not _is_member(user, ticket.assignment_group_id):
+        return False
+    if action in L1_ONLY or (action == Action.PICK_UP and ticket.status == Status.RESOLVED):
+        return user.is_l1()
+    return True
+
+
+def allowed_from(action: str, status: str) -> bool:
+    return status in TRANSITIONS[action]
+
+
+def available_actions(ticket: Ticket, user: User) -> list[str]:
+    """The actions the user may take on the ticket now; the buttons are drawn from this."""
+    actions = [
+        action
+        for action in TRANSITIONS
+        if allowed_from(action, ticket.status) and _may_act(ticket, user, action)
+    ]
+    if (
+        Action.PICK_UP in actions
+        and ticket.status == Status.RESOLVED
+        and ticket.assigned_to_id == user.pk
+    ):
+        actions.remove(Action.PICK_UP)
+    return actions
+
+
+def can_edit(ticket: Ticket, user: User) -> bool:
+    """Whether the user may change the ticket's fields (the Save button)."""
+    return not ticket.is_read_only and _may_act(ticket, user, Action.UPDATE)
+
+
+def _check(ticket: Ticket, user: User, action: str, expected_version: int | None) -> str:
+    """Refuse the action unless the fresh row allows it; return the state it leads to."""
+    if expected_version is not None and ticket.version != expected_version:
+        raise TransitionNotAllowed(
+            _(
+                "%(number)s was changed by someone else since you opened it. "
+                "Reload it to see the changes, then try again."
+            )
+            % {"number": ticket.number}
+        )
+    if action == Action.UPDATE:
+        if ticket.is_read_only:
+            raise TransitionNotAllowed(
+                _("%(number)s is %(state)s and can no longer be changed.")
+                % {"number": ticket.number, "state": ticket.get_status_display()}
+            )
+        target = ticket.status
+    elif not allowed_from(action, ticket.status):
+        raise TransitionNotAllowed(
+            _("%(action)s is not possible: %(number)s is %(state)s.")
+            % {
+                "action": Action(action).label,
+                "number": ticket.number,
+                "state": ticket.get_status_display(),
+            }
+        )
+    else:
+        target = TRANSITIONS[action][ticket.status]
+    if not _may_act(ticket, user, action):
+        if not _is_member(user, ticket.assignment_group_id):
+            raise TransitionNotAllowed(
+                _("Only members of %(group)s can do this on %(number)s.")
+                % {"group": ticket.assignment_group, "number": ticket.number}
+            )
+        raise TransitionNotAllowed(_("Only first-line (L1) agents can do this."))
+    return target
+
+
+def _require(value: Any, message: str) -> None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise TransitionNotAllowed(message)
+
+
+def _check_assignee(assignee: User | None, group: AssignmentGroup) -> None:
+    if assignee is not None and not group.members.filter(pk=assignee.pk).exists():
+        raise TransitionNotAllowed(
+            _("%(user)s is not a member of %(group)s.") % {"user": assignee, "group": group}
+        )
+
+
+def l1_group_for(ticket: Ticket) -> AssignmentGroup | None:
+    """The first-line group a resolved ticket returns to: the one that opened it, if L1."""
+    if ticket.opened_by_group_id and ticket.opened_by_group.is_l1:
+        return ticket.opened_by_group
+    return AssignmentGroup.objects.filter(is_l1=True, is_active=True).order_by("name").first()
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def _raw(value: Any) -> Any:
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    return value
+
+
+def _write(
+    ticket: Ticket,
+    *,
+    by: User,
+    action: str,
+    to_status: str,
+    changes: dict[str, Any],
+    extra: dict[str, Any] | None = None,
+) -> TicketEvent | None:
+    """Apply the changes to the locked ticket, save it and record one history row.
+
+    ``changes`` maps field names (foreign keys as model instances or None) to new values.
+    An edit that changes nothing writes nothing and returns None.
+    """
+    from_status = ticket.status
+    diff: dict[str, list[Any]] = {}
+    for name, value in changes.items():
+        field = ticket._meta.get_field(name)
+        new_raw = value.pk if hasattr(value, "pk") else value
+        old_raw = getattr(ticket, field.attname)
+        if old_raw != new_raw:
+            diff[name] = [_raw(old_raw), _raw(new_raw)]
+            setattr(ticket, name, value)
+    if from_status != to_status:
+        diff["status"] = [from_status, to_status]
+        ticket.status = to_status
+    if not diff and action == Action.UPDATE:
+        return None
+    if "impact" in diff or "urgency" in diff:
+        priority = compute_priority(ticket.impact, ticket.urgency)
+        if priority != ticket.priority:
+            diff["priority"] = [ticket.priority, int(priority)]
+            ticket.priority = priority
+    update_fields = [ticket._meta.get_field(n).attname for n in diff if n != "status"]
+    # The row is locked, so this increment cannot race.
+    ticket.version += 1
+    ticket.save(update_fields=[*update_fields, "status", "priority", "version", "updated_at"])
+    if "assignment_group" in diff:
+        GroupHolding.objects.get_or_create(ticket=ticket, group_id=ticket.assignment_group_id)
+    return TicketEvent.objects.create(
+        ticket=ticket,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        actor=by,
+        data={"changes": diff, **(extra or {})},
+    )
+
+
+def _locked(ticket: Ticket) -> Ticket:
+    return (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("assignment_group", "opened_by_group")
+        .get(pk=ticket.pk)
+    )
+
+
+def _next_number(opened_at: datetime.datetime) -> str:
+    """Take the next number of the year under a row lock; safe when two saves race."""
+    year = timezone.localtime(opened_at).year
+    TicketCounter.objects.get_or_create(year=year)
+    TicketCounter.objects.filter(year=year).update(last=F("last") + 1)
+    last = TicketCounter.objects.get(year=year).last
+    return f"INC-{year}-{last:06d}"
+
+
+def _validate_fields(values: dict[str, Any], now: datetime.datetime) -> None:
+    validate_path(
+        values.get("category"),
+        values.get("sub_category"),
+        values.get("item_category"),
+        values.get("item_name"),
+    )
+    back_dated = values.get("back_dated")
+    if back_dated is not None and back_dated > now:
+        raise ValidationError({"back_dated": _("Back Dated cannot be in the future.")})
+
+
+def create_ticket(*, by: User, **values: Any) -> Ticket:
+    """Record a new incident and give it its number.
+
+    Guards: the actor belongs to a group (or is an admin); the taxonomy levels form one path;
+    Back Dated is not in the future; the assignee, if any, is a member of the assignment group.
+    Without a group the ticket goes to the actor's first-line group. It starts New in a
+    first-line group and Assigned in any other.
+    """
+    if not by.is_superuser and not by.group_ids():
+        raise TransitionNotAllowed(_("Only members of an assignment group can create incidents."))
+    unknown = set(values) - set(EDITABLE_FIELDS) - {"assignment_group"}
+    if unknown:
+        raise TypeError(f"create_ticket() got unexpected fields: {sorted(unknown)}")
+    now = timezone.now()
+    _validate_fields(values, now)
+    home = by.home_group()
+    group = values.pop("assignment_group", None) or (
+        home if home and home.is_l1 else AssignmentGroup.objects.filter(is_l1=True).first()
+    )
+    if group is None:
+        raise TransitionNotAllowed(_("Choose an Assignment Group."))
+    _check_assignee(values.get("assigned_to"), group)
+    with transaction.atomic():
+        ticket = Ticket(
+            **values,
+            assignment_group=group,
+            opened_at=now,
+            opened_by=by,
+            opened_by_group=home,
+            status=Status.NEW if group.is_l1 else Status.ASSIGNED,
+            priority=compute_priority(values["impact"], values["urgency"]),
+        )
+        ticket.number = _next_number(now)
+        ticket.save()
+        GroupHolding.objects.create(ticket=ticket, group=group)
+        initial = {
+            name: [None, _raw(getattr(ticket, ticket._meta.get_field(name).attname))]
+            for name in (*EDITABLE_FIELDS, "assignment_group", "priority")
+            if getattr(ticket, ticket._meta.get_field(name).attname) not in (None, "", False)
+        }
+        TicketEvent.objects.create(
+            ticket=ticket,
+            action=Action.CREATE,
+            from_status="",
+            to_status=ticket.status,
+            actor=by,
+            data={"changes": initial},
+        )
+    return ticket
+
+
+def update_ticket(
+    ticket: Ticket, *, by: User, changes: dict[str, Any], expected_version: int | None = None
+) -> Ticket:
+    """Change the ticket's fields (the Save button); its state and group stay as they are.
+
+    Guards: the ticket is neither Closed nor Cancelled; the actor is in its group; the version
+    the actor saw is current; the taxonomy levels form one path; the assignee is in the group.
+    """
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"update_ticket() cannot change: {sorted(unknown)}")
+    with transaction.atomic():
+        fresh = _locked(ticket)
+        _check(fresh, by, Action.UPDATE, expected_version)
+        merged = {name: getattr(fresh, name) for name in EDITABLE_FIELDS} | changes
+        _validate_fields({**merged, "back_dated": changes.get("back_dated")}, timezone.now())
+        if "assigned_to" in changes:
+            _check_assignee(changes["assigned_to"], fresh.assignment_group)
+        _write(fresh, by=by, action=Action.UPDATE, to_status=fresh.status, changes=changes)
+    return fresh
+
+
+def _act(
+    ticket: Ticket,
+    action: str,
+    *,
+    by: User,
+    expected_version: int | None,
+    changes: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None,
+    prepare=None,
+) -> Ticket:
+    """The steps every state action shares: lock, check, apply, record."""
+    with transaction.atomic():
+        fresh = _locked(ticket)
+        target = _check(fresh, by, action, expected_version)
+        all_changes = dict(changes or {})
+        if prepare is not None:
+            all_changes |= prepare(fresh)
+        _write(fresh, by=by, action=action, to_status=target, changes=all_changes, extra=extra)
+    return fresh
+
+
+def assign_ticket(
+    ticket: Ticket,
+    *,
+    by: User,
+    group: AssignmentGroup | None,
+    assignee: User | None = None,
+    expected_version: int | None = None,
+) -> Ticket:
+    """Escalate or reassign the ticket to a group (and optionally one of its members).
+
+    Guards: state New, Assigned, In Progress, On Hold or Re-open; the actor is in the ticket's
+    current group; a target group is given and the assignee, if any, is a member of it.
+    """
+    _require(group, _("Choose the Assignment Group to assign to."))
+    _check_assignee(assignee, group)
+    return _act(
+        ticket,
+        Action.ASSIGN,
+        by=by,
+        expected_version=expected_version,
+        changes={"assignment_group": group, "assigned_to": assignee, "hold_reason": ""},
+    )
+
+
+def pick_up_ticket(ticket: Ticket, *, by: User, expected_version: int | None = None) -> Ticket:
+    """Take the ticket from the group queue: it becomes In Progress and assigned to the actor.
+
+    A Resolved ticket is picked up by a first-line agent to verify and close it; it stays
+    Resolved. Guards: the state allows it; the actor is in the ticket's group (and L1 for a
+    Resolved ticket); a Resolved ticket already assigned to the actor is not taken twice.
+    """
+
+    def prepare(fresh: Ticket) -> dict[str, Any]:
+        if fresh.status == Status.RESOLVED and fresh.assigned_to_id == by.pk:
+            raise TransitionNotAllowed(
+                _("You have already picked up %(number)s.") % {"number": fresh.number}
+            )
+        return {"assigned_to": by}
+
+    return _act(ticket, Action.PICK_UP, by=by, expected_version=expected_version, prepare=prepare)
+
+
+def hold_ticket(
+    ticket: Ticket, *, by: User, reason: str, expected_version: int | None = None
+) -> Ticket:
+    """Pause work for a stated reason. Guards: In Progress or Re-open; actor in the group;
+    a reason is given."""
+    _require(reason, _("Give the reason for putting the incident on hold."))
+    return _act(
+        ticket,
+        Action.HOLD,
+        by=by,
+        expected_version=expected_version,
+        changes={"hold_reason": reason.strip()},
+    )
+
+
+def third_party_ticket(
+    ticket: Ticket,
+    *,
+    by: User,
+    vendor: Vendor | None,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Ticket:
+    """Put the ticket on hold while a vendor works on it. Guards: In Progress or Re-open;
+    actor in the group; a vendor is chosen."""
+    _require(vendor, _("Choose the vendor the incident waits on."))
+    return _act(
+        ticket,
+        Action.THIRD_PARTY,
+        by=by,
+        expected_version=expected_version,
+        changes={"vendor": vendor, "hold_reason": (reason or "").strip()},
+    )
+
+
+def resume_ticket(ticket: Ticket, *, by: User, expected_version: int | None = None) -> Ticket:
+    """Take a ticket off hold. Guards: On Hold; actor in the group. An unassigned ticket
+    becomes the actor's."""
+    return _act(
+        ticket,
+        Action.RESUME,
+        by=by,
+        expected_version=expected_version,
+        prepare=lambda fresh: {
+            "hold_reason": "",
+            "assigned_to": fresh.assigned_to if fresh.assigned_to_id else by,
+        },
+    )
+
+
+def resolve_ticket(
+    ticket: Ticket, *, by: User, resolution: str, expected_version: int | None = None
+) -> Ticket:
+    """Record the resolution; the ticket goes back to the first-line queue to be verified.
+
+    Guards: In Progress, On Hold or Re-open; actor in the group; a resolution is given.
+    """
+    _require(resolution, _("Describe the resolution."))
+
+    def prepare(fresh: Ticket) -> dict[str, Any]:
+        return {
+            "resolution": resolution.strip(),
+            "resolved_by": by,
+            "resolved_at": timezone.now(),
+            "resolved_by_group": fresh.assignment_group,
+            "assignment_group": l1_group_for(fresh) or fresh.assignment_group,
+            "assigned_to": None,
+            "hold_reason": "",
+        }
+
+    return _act(ticket, Action.RESOLVE, by=by, expected_version=expected_version, prepare=prepare)
+
+
+def reopen_ticket(
+    ticket: Ticket, *, by: User, reason: str, expected_version: int | None = None
+) -> Ticket:
+    """Send a resolved ticket back to the group that resolved it.
+
+    Guards: Resolved; actor in the ticket's group; a reason is given.
+    """
+    _require(reason, _("Give the reason for re-opening the incident."))
+
+    def prepare(fresh: Ticket) -> dict[str, Any]:
+        group = fresh.resolved_by_group or fresh.assignment_group
+        assignee = fresh.resolved_by
+        if assignee is not None and not group.members.filter(pk=assignee.pk).exists():
+            assignee = None
+        return {"assignment_group": group, "assigned_to": assignee}
+
+    return _act(
+        ticket,
+        Action.REOPEN,
+        by=by,
+        expected_version=expected_version,
+        prepare=prepare,
+        extra={"reason": reason.strip()},
+    )
+
+
+def cancel_ticket(
+    ticket: Ticket, *, by: User, reason: str, expected_version: int | None = None
+) -> Ticket:
+    """Cancel a ticket (duplicate, spam, withdrawn). Guards: New, Assigned, In Progress,
+    On Hold or Re-open; actor in the group; a reason is given."""
+    _require(reason, _("Give the reason for cancelling the incident."))
+    return _act(
+        ticket,
+        Action.CANCEL,
+        by=by,
+        expected_version=expected_version,
+        changes={"cancel_reason": reason.strip()},
+    )
+
+
+def close_ticket(
+    ticket: Ticket,
+    *,
+    by: User,
+    close_code: CloseCode | None,
+    close_notes: str,
+    is_knowledge: bool = False,
+    expected_version: int | None = None,
+) -> Ticket:
+    """Close a resolved ticket; it is read-only from then on.
+
+    Guards: Resolved; the actor is a first-line agent in the ticket's group; a close code and
+    close notes are given.
+    """
+    _require(close_code, _("Choose a close code."))
+    _require(close_notes, _("Write the close notes."))
+    return _act(
+        ticket,
+        Action.CLOSE,
+        by=by,
+        expected_version=expected_version,
+        prepare=lambda fresh: {
+            "close_code": close_code,
+            "close_notes": close_notes.strip(),
+            "is_knowledge": is_knowledge,
+            "closed_by": by,
+            "closed_at": timezone.now(),
+        },
+    )
