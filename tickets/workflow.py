@@ -248,7 +248,8 @@ def _write(
         from_status=from_status,
         to_status=to_status,
         actor=by,
-        data={"changes": diff, **(extra or {})},
+        # The version the write produced, so a refused stale save can list what came since.
+        data={"changes": diff, "version": ticket.version, **(extra or {})},
     )
 
 
@@ -327,7 +328,7 @@ def create_ticket(*, by: User, **values: Any) -> Ticket:
             from_status="",
             to_status=ticket.status,
             actor=by,
-            data={"changes": initial},
+            data={"changes": initial, "version": ticket.version},
         )
     return ticket
 
