@@ -93,23 +93,33 @@ class User(AbstractUser):
         """An admin may do every action on every ticket."""
         return self.is_superuser
 
-    def group_ids(self) -> set[int]:
-        """Ids of the active groups this user belongs to (cached per instance)."""
-        if not hasattr(self, "_group_ids"):
-            self._group_ids = set(
-                self.assignment_groups.filter(is_active=True).values_list("id", flat=True)
+    def active_groups(self) -> list[AssignmentGroup]:
+        """The active groups this user belongs to, with their companies; one query, cached."""
+        if not hasattr(self, "_active_groups"):
+            self._active_groups = list(
+                self.assignment_groups.filter(is_active=True)
+                .select_related("company")
+                .order_by("-is_l1", "name")
             )
-        return self._group_ids
+        return self._active_groups
+
+    def group_ids(self) -> set[int]:
+        return {group.pk for group in self.active_groups()}
 
     def is_l1(self) -> bool:
         """Whether the user belongs to a first-line group."""
-        if not hasattr(self, "_is_l1"):
-            self._is_l1 = self.assignment_groups.filter(is_active=True, is_l1=True).exists()
-        return self._is_l1
+        return any(group.is_l1 for group in self.active_groups())
+
+    def sees_all_incidents(self) -> bool:
+        """Admins and staff of the helpdesk's own companies see every incident; a vendor's
+        staff see only what their groups hold or held."""
+        return self.is_superuser or any(
+            not group.company.is_vendor for group in self.active_groups()
+        )
 
     def home_group(self) -> AssignmentGroup | None:
         """The current group if still a member of it, else the first of the user's groups."""
-        groups = list(self.assignment_groups.filter(is_active=True).order_by("-is_l1", "name"))
+        groups = self.active_groups()
         for group in groups:
             if group.pk == self.current_group_id:
                 return group

@@ -5,6 +5,7 @@ Values that differ between machines come from environment variables (see README.
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -135,7 +136,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # A file, not memory, so tests that use several connections at once see one database.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
+    # One file per test run, so parallel runs on one machine do not share it.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"estim-test-{os.getpid()}.sqlite3")
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

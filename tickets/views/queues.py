@@ -1,13 +1,116 @@
+"""My Homepage, the queues with their Data Filter and pager, and Pick Up from a queue."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from .. import workflow
+from ..filters import TicketFilter, ordering_for
+from ..models import Ticket
+from ..queues import QUEUES_BY_SLUG, queue_tickets
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
 
 
-def home(request, *args, **kwargs):
-    raise Http404
+def _page_size(raw: str | None) -> int:
+    try:
+        return min(max(int(raw), 1), MAX_PAGE_SIZE)
+    except (TypeError, ValueError):
+        return PAGE_SIZE
 
 
-def queue(request, *args, **kwargs):
-    raise Http404
+@login_required
+def home(request):
+    tickets = Ticket.objects.visible_to(request.user)
+    by_sub_category = list(
+        tickets.values("sub_category__name").annotate(n=Count("pk")).order_by("-n")
+    )
+    labels = dict(Ticket.Status.choices)
+    by_status = [
+        {"status": row["status"], "label": str(labels[row["status"]]), "n": row["n"]}
+        for row in tickets.values("status").annotate(n=Count("pk")).order_by("status")
+    ]
+    chart_data = {
+        "subCategory": {
+            "labels": [row["sub_category__name"] or _("(none)") for row in by_sub_category],
+            "counts": [row["n"] for row in by_sub_category],
+        },
+        "status": {
+            "labels": [row["label"] for row in by_status],
+            "counts": [row["n"] for row in by_status],
+        },
+    }
+    context = {
+        "by_sub_category": by_sub_category,
+        "by_status": by_status,
+        "total": sum(row["n"] for row in by_status),
+        "chart_data": chart_data,
+    }
+    return render(request, "tickets/home.html", context)
 
 
-def bulk_pick_up(request, *args, **kwargs):
-    raise Http404
+@login_required
+def queue(request, slug):
+    definition = QUEUES_BY_SLUG.get(slug)
+    if definition is None:
+        raise Http404
+    filterset = TicketFilter(request.GET or None, queryset=queue_tickets(slug, request.user))
+    sort = request.GET.get("sort", "")
+    tickets = filterset.qs.for_list().order_by(*ordering_for(sort))
+    paginator = Paginator(tickets, _page_size(request.GET.get("per_page")))
+    page = paginator.get_page(request.GET.get("page"))
+    context = {
+        "queue": definition,
+        "filter": filterset,
+        "page": page,
+        "sort": sort,
+        "is_filtered": any(v for k, v in request.GET.items() if k in filterset.filters),
+    }
+    return render(request, "tickets/queue.html", context)
+
+
+@login_required
+@require_POST
+def bulk_pick_up(request, slug):
+    if slug not in QUEUES_BY_SLUG:
+        raise Http404
+    numbers = request.POST.getlist("numbers")[:MAX_PAGE_SIZE]
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("tickets:queue", args=[slug])
+    if not numbers:
+        messages.error(request, _("Select at least one incident first."))
+        return redirect(back)
+    tickets = Ticket.objects.visible_to(request.user).filter(number__in=numbers)
+    if request.POST.get("action") == "edit":
+        first = tickets.order_by("number").first()
+        if first is None:
+            raise Http404
+        return redirect("tickets:detail", number=first.number)
+    picked, refused = [], []
+    for ticket in tickets.order_by("number"):
+        try:
+            workflow.pick_up_ticket(ticket, by=request.user)
+            picked.append(ticket.number)
+        except workflow.TransitionNotAllowed as refusal:
+            refused.append(refusal.message)
+    if picked:
+        messages.success(
+            request,
+            ngettext(
+                "Picked up %(numbers)s.", "Picked up %(count)d incidents: %(numbers)s.", len(picked)
+            )
+            % {"count": len(picked), "numbers": ", ".join(picked)},
+        )
+    for message in refused:
+        messages.error(request, message)
+    return redirect(back)

@@ -1,0 +1,274 @@
+"""My Homepage, the queues, their Data Filter, pager and sorting, and Pick Up from a queue."""
+
+import datetime
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import CategoryFactory, TicketFactory, UserFactory
+from tickets.models import Ticket, TicketEvent
+
+pytestmark = pytest.mark.django_db
+
+S = Ticket.Status
+
+
+def numbers(response):
+    return [t.number for t in response.context["page"].object_list]
+
+
+def queue_url(slug, **params):
+    url = reverse("tickets:queue", args=[slug])
+    if params:
+        from urllib.parse import urlencode
+
+        url += "?" + urlencode(params)
+    return url
+
+
+def test_assigned_to_my_group_lists_open_tickets_of_my_groups(l1_client, l1_group, l2_group):
+    mine = TicketFactory(assignment_group=l1_group, status=S.NEW)
+    TicketFactory(assignment_group=l1_group, status=S.CLOSED)
+    TicketFactory(assignment_group=l2_group, status=S.NEW)
+    assert numbers(l1_client.get(queue_url("my-group"))) == [mine.number]
+
+
+def test_assigned_to_me_and_my_open_ticket(l1_client, l1_agent, l1_group):
+    assigned = TicketFactory(assignment_group=l1_group, status=S.IN_PROGRESS, assigned_to=l1_agent)
+    opened = TicketFactory(opened_by=l1_agent, status=S.ASSIGNED)
+    TicketFactory(opened_by=l1_agent, status=S.CLOSED)
+    assert numbers(l1_client.get(queue_url("assigned-to-me"))) == [assigned.number]
+    assert numbers(l1_client.get(queue_url("my-open"))) == [opened.number]
+
+
+def test_incident_ticket_vip_and_all(l1_client):
+    open_ = TicketFactory(status=S.NEW)
+    vip = TicketFactory(status=S.CLOSED, is_vip=True)
+    assert numbers(l1_client.get(queue_url("open"))) == [open_.number]
+    assert numbers(l1_client.get(queue_url("vip"))) == [vip.number]
+    assert set(numbers(l1_client.get(queue_url("all")))) == {open_.number, vip.number}
+
+
+def test_unknown_queue_is_404(l1_client):
+    assert l1_client.get(queue_url("nope")).status_code == 404
+
+
+def test_queue_needs_login(client):
+    assert client.get(queue_url("all")).status_code == 302
+
+
+def test_pager_shows_pages_and_range(l1_client):
+    TicketFactory.create_batch(51)
+    first = l1_client.get(queue_url("all")).content.decode()
+    assert "[1 - 50 / 51]" in first and "/ 2" in first
+    last = l1_client.get(queue_url("all", page=2)).content.decode()
+    assert "[51 - 51 / 51]" in last
+
+
+@pytest.mark.parametrize("page", ["abc", "-1", "0", "99999999999999999999"])
+def test_invalid_page_numbers_give_a_page_not_an_error(l1_client, page):
+    TicketFactory.create_batch(3)
+    response = l1_client.get(queue_url("all", page=page))
+    assert response.status_code == 200
+    assert len(numbers(response)) == 3
+
+
+@pytest.mark.parametrize(("per_page", "expected"), [("5", 5), ("x", 50), ("100000", 200)])
+def test_page_size_is_bounded(l1_client, per_page, expected):
+    TicketFactory.create_batch(3)
+    response = l1_client.get(queue_url("all", per_page=per_page))
+    assert response.context["page"].paginator.per_page == expected
+
+
+def test_invalid_filter_value_is_reported_and_ignored(l1_client):
+    TicketFactory.create_batch(2)
+    response = l1_client.get(queue_url("all", state="bogus", opened_from="not-a-date"))
+    assert response.status_code == 200
+    assert len(numbers(response)) == 2
+    assert "state" in response.context["filter"].errors
+    assert b"not valid" in response.content
+
+
+def test_filter_by_number_prefix_and_text(l1_client):
+    a = TicketFactory(number="INC-2026-000123", short_description="Email tidak terkirim")
+    TicketFactory(number="INC-2025-000124", short_description="Login gagal")
+    assert numbers(l1_client.get(queue_url("all", number="inc-2026"))) == [a.number]
+    assert numbers(l1_client.get(queue_url("all", number="INC-2026-000123"))) == [a.number]
+    assert numbers(l1_client.get(queue_url("all", text="EMAIL"))) == [a.number]
+
+
+def test_filter_by_state_priority_group_assignee_contact(l1_client, l1_group, l2_group, l1_agent):
+    hit = TicketFactory(
+        status=S.IN_PROGRESS,
+        impact=1,
+        urgency=1,
+        priority=1,
+        assignment_group=l2_group,
+        assigned_to=l1_agent,
+        contact_type="phone",
+    )
+    TicketFactory(status=S.IN_PROGRESS, assignment_group=l1_group)
+    params = dict(
+        state="in_progress",
+        priority=1,
+        group=l2_group.pk,
+        assigned_to=l1_agent.pk,
+        contact_type="phone",
+    )
+    assert numbers(l1_client.get(queue_url("all", **params))) == [hit.number]
+
+
+def test_filter_by_taxonomy_levels(l1_client):
+    root = CategoryFactory(name="TI")
+    sub = CategoryFactory(name="OSS", parent=root)
+    other = CategoryFactory(name="NON TI")
+    hit = TicketFactory(category=root, sub_category=sub)
+    TicketFactory(category=other)
+    assert numbers(l1_client.get(queue_url("all", category=root.pk))) == [hit.number]
+    assert numbers(l1_client.get(queue_url("all", sub_category=sub.pk))) == [hit.number]
+
+
+def test_filter_by_opened_date_range(l1_client):
+    now = timezone.now()
+    old = TicketFactory(opened_at=now - datetime.timedelta(days=40))
+    TicketFactory(opened_at=now)
+    day = timezone.localtime(old.opened_at).date()
+    response = l1_client.get(
+        queue_url("all", opened_from=day.isoformat(), opened_to=day.isoformat())
+    )
+    assert numbers(response) == [old.number]
+
+
+@pytest.mark.parametrize("term", ["maju jaya", "1234567890123", "3171234567890001", "Budi"])
+def test_filter_by_requester_company_nib_nik(l1_client, term):
+    hit = TicketFactory(
+        requested_by="Budi Hartono",
+        company_name="PT Maju Jaya",
+        nib="1234567890123",
+        nik="3171234567890001",
+    )
+    TicketFactory(requested_by="Someone else")
+    assert numbers(l1_client.get(queue_url("all", requester=term))) == [hit.number]
+
+
+@pytest.mark.parametrize(("sort", "expected"), [("priority", [1, 3, 4]), ("-priority", [4, 3, 1])])
+def test_sorting_by_column(l1_client, sort, expected):
+    for impact, urgency in ((1, 1), (2, 2), (3, 3)):
+        TicketFactory(impact=impact, urgency=urgency, priority=[1, 3, 4][impact - 1])
+    response = l1_client.get(queue_url("all", sort=sort))
+    assert [t.priority for t in response.context["page"].object_list] == expected
+
+
+def test_unknown_sort_falls_back_to_newest_first(l1_client):
+    older = TicketFactory(opened_at=timezone.now() - datetime.timedelta(hours=1))
+    newer = TicketFactory()
+    assert numbers(l1_client.get(queue_url("all", sort="password"))) == [newer.number, older.number]
+
+
+def test_bulk_pick_up_takes_several_tickets(l1_client, l1_agent, l1_group):
+    a, b = TicketFactory.create_batch(2, assignment_group=l1_group, status=S.NEW)
+    response = l1_client.post(
+        reverse("tickets:bulk_pick_up", args=["my-group"]),
+        {"numbers": [a.number, b.number], "action": "pick_up"},
+    )
+    assert response.status_code == 302
+    for ticket in (a, b):
+        ticket.refresh_from_db()
+        assert (ticket.status, ticket.assigned_to) == (S.IN_PROGRESS, l1_agent)
+
+
+def test_bulk_pick_up_reports_refusals_and_changes_nothing_for_them(l1_client, l2_group):
+    ticket = TicketFactory(assignment_group=l2_group, status=S.ASSIGNED)
+    response = l1_client.post(
+        reverse("tickets:bulk_pick_up", args=["all"]),
+        {"numbers": [ticket.number], "action": "pick_up"},
+    )
+    messages = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any("Only members of" in m for m in messages)
+    ticket.refresh_from_db()
+    assert ticket.status == S.ASSIGNED and not TicketEvent.objects.exists()
+
+
+def test_bulk_pick_up_without_selection_says_so(l1_client):
+    response = l1_client.post(reverse("tickets:bulk_pick_up", args=["all"]), {"action": "pick_up"})
+    assert "Select at least one" in str(list(get_messages(response.wsgi_request))[0])
+
+
+def test_edit_opens_the_selected_ticket(l1_client):
+    ticket = TicketFactory()
+    response = l1_client.post(
+        reverse("tickets:bulk_pick_up", args=["all"]),
+        {"numbers": [ticket.number], "action": "edit"},
+    )
+    assert response.url == reverse("tickets:detail", args=[ticket.number])
+
+
+def test_bulk_pick_up_is_post_only(l1_client):
+    assert l1_client.get(reverse("tickets:bulk_pick_up", args=["all"])).status_code == 405
+
+
+def test_bulk_pick_up_ignores_an_outside_redirect(l1_client):
+    ticket = TicketFactory()
+    response = l1_client.post(
+        reverse("tickets:bulk_pick_up", args=["all"]),
+        {"numbers": [ticket.number], "action": "pick_up", "next": "https://evil.example/"},
+    )
+    assert response.url == reverse("tickets:queue", args=["all"])
+
+
+def test_header_counters(l1_client, l1_agent, l1_group, l2_group):
+    TicketFactory(opened_by=l1_agent, assignment_group=l2_group, status=S.ASSIGNED)
+    TicketFactory(assignment_group=l1_group, status=S.IN_PROGRESS, assigned_to=l1_agent)
+    TicketFactory(assignment_group=l1_group, status=S.NEW)
+    TicketFactory(assignment_group=l1_group, status=S.CLOSED, assigned_to=l1_agent)
+    counters = l1_client.get(reverse("tickets:home")).context["counters"]
+    assert counters == {"my_ticket": 1, "my_assignment": 1, "my_group": 2}
+
+
+def test_homepage_counts_by_sub_category_and_status(l1_client):
+    root = CategoryFactory(name="TI")
+    oss = CategoryFactory(name="SISTEM OSS", parent=root)
+    TicketFactory.create_batch(3, category=root, sub_category=oss, status=S.NEW)
+    TicketFactory(category=root, status=S.CLOSED)
+    response = l1_client.get(reverse("tickets:home"))
+    rows = {r["sub_category__name"]: r["n"] for r in response.context["by_sub_category"]}
+    assert rows == {"SISTEM OSS": 3, None: 1}
+    data = response.context["chart_data"]
+    by_status = dict(zip(data["status"]["labels"], data["status"]["counts"], strict=True))
+    assert by_status == {"New": 3, "Closed": 1}
+    assert b'id="chart-data"' in response.content and b"chart.umd.min.js" in response.content
+
+
+def test_vendor_sees_only_its_groups_tickets(vendor_client, vendor_group, l2_group, l1_agent):
+    held = TicketFactory(assignment_group=vendor_group, status=S.ASSIGNED)
+    TicketFactory(assignment_group=l2_group, status=S.ASSIGNED)
+    assert numbers(vendor_client.get(queue_url("all"))) == [held.number]
+    home = vendor_client.get(reverse("tickets:home"))
+    assert home.context["total"] == 1
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_queue_query_count_is_flat(l1_client, l1_group, rows, django_assert_num_queries):
+    TicketFactory.create_batch(rows, assignment_group=l1_group, status=S.ASSIGNED)
+    # session, user, user's groups, header counters, filter choices (taxonomy, groups,
+    # agents), page count, page rows
+    with django_assert_num_queries(9):
+        response = l1_client.get(queue_url("my-group"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_homepage_query_count_is_flat(l1_client, rows, django_assert_num_queries):
+    TicketFactory.create_batch(rows)
+    # session, user, user's groups, by sub category, by status, header counters
+    with django_assert_num_queries(6):
+        l1_client.get(reverse("tickets:home"))
+
+
+def test_agent_in_no_group_sees_nothing(client):
+    TicketFactory()
+    user = UserFactory()
+    client.force_login(user)
+    assert numbers(client.get(queue_url("all"))) == []

@@ -1,0 +1,142 @@
+"""The Data Filter of the queues: plain query parameters, so a filtered list can be bookmarked."""
+
+from __future__ import annotations
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import AssignmentGroup, User
+from taxonomy.models import Category
+
+from .models import ContactType, Priority, Ticket
+
+LEVEL_FILTERS = ("category", "sub_category", "item_category", "item_name")
+
+SORTABLE = {
+    "number": "number",
+    "short_description": "short_description",
+    "state": "status",
+    "group": "assignment_group__name",
+    "opened_by": "opened_by__username",
+    "priority": "priority",
+    "opened": "opened_at",
+}
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+class TicketFilter(django_filters.FilterSet):
+    number = django_filters.CharFilter(label=_("Number"), method="filter_number")
+    text = django_filters.CharFilter(
+        label=_("Short description contains"),
+        field_name="short_description",
+        lookup_expr="icontains",
+    )
+    state = django_filters.ChoiceFilter(
+        label=_("State"), field_name="status", choices=Ticket.Status.choices
+    )
+    category = django_filters.TypedChoiceFilter(label=_("Category"), coerce=int)
+    sub_category = django_filters.TypedChoiceFilter(label=_("Sub Category"), coerce=int)
+    item_category = django_filters.TypedChoiceFilter(label=_("Item Category"), coerce=int)
+    item_name = django_filters.TypedChoiceFilter(label=_("Item Name"), coerce=int)
+    priority = django_filters.TypedChoiceFilter(
+        label=_("Priority"), choices=Priority.choices, coerce=int
+    )
+    group = django_filters.TypedChoiceFilter(
+        label=_("Assignment Group"), field_name="assignment_group_id", coerce=int
+    )
+    assigned_to = django_filters.TypedChoiceFilter(
+        label=_("Assigned To"), field_name="assigned_to_id", coerce=int
+    )
+    contact_type = django_filters.ChoiceFilter(label=_("Contact Type"), choices=ContactType.choices)
+    opened_from = django_filters.DateFilter(
+        label=_("Opened from"),
+        method="filter_opened_from",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    opened_to = django_filters.DateFilter(
+        label=_("Opened to"),
+        method="filter_opened_to",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    requester = django_filters.CharFilter(
+        label=_("Requester, company, NIB or NIK"), method="filter_requester"
+    )
+
+    class Meta:
+        model = Ticket
+        fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One query for all four taxonomy levels, one for groups, one for agents.
+        by_level: dict[int, list[tuple[int, str]]] = {1: [], 2: [], 3: [], 4: []}
+        for pk, name, level in Category.objects.order_by("level", "order", "name").values_list(
+            "pk", "name", "level"
+        ):
+            by_level[level].append((pk, name))
+        empty = [("", "---------")]
+        for level, name in enumerate(LEVEL_FILTERS, start=1):
+            self.filters[name].field_name = f"{name}_id"
+            self.filters[name].extra["choices"] = by_level[level]
+            self.form.fields[name].choices = empty + by_level[level]
+        groups = list(AssignmentGroup.objects.order_by("name").values_list("pk", "name"))
+        self.filters["group"].extra["choices"] = groups
+        self.form.fields["group"].choices = empty + groups
+        agents = [
+            (pk, f"{first} {last}".strip() or username)
+            for pk, username, first, last in User.objects.filter(
+                assignment_groups__isnull=False, is_active=True
+            )
+            .distinct()
+            .order_by("first_name", "username")
+            .values_list("pk", "username", "first_name", "last_name")
+        ]
+        self.filters["assigned_to"].extra["choices"] = agents
+        self.form.fields["assigned_to"].choices = empty + agents
+        self.form.fields["priority"].choices = empty + list(Priority.choices)
+
+    def filter_number(self, queryset, name, value):
+        value = value.strip().upper()
+        if not value:
+            return queryset
+        if len(value) >= 15:
+            return queryset.filter(number=value)
+        return queryset.filter(number__startswith=value)
+
+    def filter_opened_from(self, queryset, name, value):
+        return queryset.filter(opened_at__gte=_day_start(value))
+
+    def filter_opened_to(self, queryset, name, value):
+        return queryset.filter(opened_at__lt=_day_start(value + datetime.timedelta(days=1)))
+
+    def filter_requester(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        match = Q(requested_by__icontains=value) | Q(company_name__icontains=value)
+        if value.isdigit():
+            match |= Q(nib=value) | Q(nik=value)
+        if "@" in value:
+            match |= Q(email__iexact=value)
+        return queryset.filter(match)
+
+
+def ordering_for(sort: str) -> tuple[str, ...]:
+    """The order_by of a sort parameter such as "priority" or "-opened"; newest first by default.
+
+    The number breaks ties so paging is stable.
+    """
+    descending = sort.startswith("-")
+    field = SORTABLE.get(sort.lstrip("-"))
+    if field is None:
+        return ("-opened_at", "-id")
+    prefix = "-" if descending else ""
+    return (f"{prefix}{field}", f"{prefix}id")
