@@ -8,6 +8,7 @@ urlpatterns = [
     path("", queues.home, name="home"),
     path("queues/<slug:slug>/", queues.queue, name="queue"),
     path("queues/<slug:slug>/pick-up/", queues.bulk_pick_up, name="bulk_pick_up"),
+    path("queues/<slug:slug>/export.csv", queues.export_csv, name="export_csv"),
     # One incident: its page, its actions and its tabs.
     path("incidents/new/", incident.create, name="create"),
     path("incidents/<str:number>/", incident.detail, name="detail"),

@@ -272,3 +272,39 @@ def test_agent_in_no_group_sees_nothing(client):
     user = UserFactory()
     client.force_login(user)
     assert numbers(client.get(queue_url("all"))) == []
+
+
+def _csv(response):
+    import csv
+    import io
+
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_csv_export_streams_the_filtered_queue(l1_client):
+    hit = TicketFactory(short_description="Email tidak terkirim", status=S.NEW)
+    TicketFactory(short_description="Login", status=S.NEW)
+    response = l1_client.get(reverse("tickets:export_csv", args=["all"]) + "?text=email")
+    assert response.status_code == 200 and response.streaming
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    rows = _csv(response)
+    assert rows[0][:3] == ["Number", "Opened", "State"]
+    assert [row[0] for row in rows[1:]] == [hit.number]
+    assert rows[1][2] == "New"
+
+
+@pytest.mark.parametrize("payload", ['=HYPERLINK("http://x")', "+1+1", "-2", "@SUM(A1)"])
+def test_csv_export_neutralises_formulas(l1_client, payload):
+    TicketFactory(short_description=payload, requested_by=payload)
+    rows = _csv(l1_client.get(reverse("tickets:export_csv", args=["all"])))
+    assert rows[1][4] == "'" + payload
+    assert rows[1][9] == "'" + payload
+
+
+def test_csv_export_shows_a_vendor_only_its_tickets(vendor_client, vendor_group, l2_group):
+    held = TicketFactory(assignment_group=vendor_group)
+    TicketFactory(assignment_group=l2_group)
+    rows = _csv(vendor_client.get(reverse("tickets:export_csv", args=["all"])))
+    assert [row[0] for row in rows[1:]] == [held.number]

@@ -4,15 +4,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from .. import workflow
+from ..exports import csv_rows
 from ..filters import TicketFilter, ordering_for
 from ..models import Ticket
 from ..queues import QUEUES_BY_SLUG, queue_tickets
@@ -76,6 +78,20 @@ def queue(request, slug):
         "is_filtered": any(v for k, v in request.GET.items() if k in filterset.filters),
     }
     return render(request, "tickets/queue.html", context)
+
+
+@login_required
+def export_csv(request, slug):
+    """The queue as CSV, with the filter and sort the page shows, streamed."""
+    definition = QUEUES_BY_SLUG.get(slug)
+    if definition is None:
+        raise Http404
+    filterset = TicketFilter(request.GET or None, queryset=queue_tickets(slug, request.user))
+    tickets = filterset.qs.order_by(*ordering_for(request.GET.get("sort", "")))
+    response = StreamingHttpResponse(csv_rows(tickets), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="incidents-{slug}-{stamp}.csv"'
+    return response
 
 
 @login_required
