@@ -4,6 +4,7 @@ Values that differ between machines come from environment variables (see README.
 .env.example). A malformed value stops startup with an error naming the variable.
 """
 
+import datetime
 import os
 import tempfile
 from pathlib import Path
@@ -81,6 +82,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "import_export",
+    "axes",
+    "csp",
     "accounts",
     "taxonomy",
     "tickets",
@@ -96,6 +99,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "estim.urls"
@@ -151,6 +157,36 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+AUTHENTICATION_BACKENDS = [
+    # Refuses logins for an account or an address after repeated failures.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("ESTIM_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("ESTIM_LOGIN_COOLOFF_MINUTES", 15))
+# Count failures per account and, separately, per address.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+# Scripts only from our own static files: no inline scripts, no event handler attributes.
+# Inline styles stay allowed because Django admin uses them.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    }
+}
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "tickets:home"
 LOGOUT_REDIRECT_URL = "login"
@@ -165,7 +201,7 @@ USE_TZ = True
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("ESTIM_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("ESTIM_MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media-not-served/"
@@ -179,8 +215,12 @@ STORAGES = {
         )
     },
 }
-if not DEBUG and not (STATIC_ROOT / "staticfiles.json").exists():
+if not DEBUG and not env_bool(
+    "ESTIM_STATIC_MANIFEST", (STATIC_ROOT / "staticfiles.json").exists()
+):
     # Without collectstatic (tests, a first run) serve the files from the source folders.
+    # bin/serve sets ESTIM_STATIC_MANIFEST, so that even its first collectstatic writes the
+    # manifest and the compressed copies.
     STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
     WHITENOISE_USE_FINDERS = True
 
@@ -208,3 +248,31 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("ESTIM_LOG_LEVEL", "WARNING")},
 }
+
+# --- Production: HTTPS, usually behind a reverse proxy that terminates TLS -------------------
+# Safe by default with DEBUG off; each can be switched for the proxy in front (README.md,
+# "Production"). Tests talk plain http, so pyproject.toml turns the redirect off for them.
+SECURE_SSL_REDIRECT = env_bool("ESTIM_SSL_REDIRECT", not DEBUG)
+# Load balancers probe the health check over plain http.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_HSTS_SECONDS = env_int("ESTIM_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("ESTIM_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("ESTIM_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    # Asking browsers to preload the domain is its owner's decision, so it is off by default
+    # and check --deploy does not warn about it.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# The header by which the proxy says the request came over HTTPS, e.g. "X-Forwarded-Proto: https".
+# Trust it only if every request passes the proxy (gunicorn itself already trusts the usual
+# headers from FORWARDED_ALLOW_IPS, 127.0.0.1 by default).
+_proxy_ssl_header = env_str("ESTIM_SECURE_PROXY_SSL_HEADER").strip()
+if _proxy_ssl_header:
+    _name, _colon, _value = (part.strip() for part in _proxy_ssl_header.partition(":"))
+    if not (_name and _colon and _value):
+        raise ImproperlyConfigured(
+            "ESTIM_SECURE_PROXY_SSL_HEADER must look like 'X-Forwarded-Proto: https', "
+            f"not {_proxy_ssl_header!r}."
+        )
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _name.upper().replace("-", "_"), _value)
+USE_X_FORWARDED_HOST = env_bool("ESTIM_USE_X_FORWARDED_HOST", False)

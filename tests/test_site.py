@@ -81,3 +81,52 @@ def test_admin_cannot_add_or_delete_history(admin_client):
 def test_admin_is_for_staff_only(l1_client):
     response = l1_client.get(reverse("admin:index"))
     assert response.status_code == 302
+
+
+def _fail_login(client, username, address="10.0.0.1"):
+    return client.post(
+        reverse("login"), {"username": username, "password": "wrong"}, REMOTE_ADDR=address
+    )
+
+
+def test_repeated_failed_logins_lock_the_account(client, l1_agent, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert _fail_login(client, l1_agent.username).status_code == 200
+    locked = _fail_login(client, l1_agent.username)
+    assert locked.status_code == 429
+    assert b"Too many failed logins" in locked.content
+    # Even the right password is refused now, from another address too.
+    response = client.post(
+        reverse("login"),
+        {"username": l1_agent.username, "password": "secret-pass-123"},
+        REMOTE_ADDR="10.0.0.2",
+    )
+    assert response.status_code == 429
+
+
+def test_repeated_failed_logins_lock_the_address(client, l1_agent, settings):
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        _fail_login(client, f"nobody{n}", address="10.9.9.9")
+    response = client.post(
+        reverse("login"),
+        {"username": l1_agent.username, "password": "secret-pass-123"},
+        REMOTE_ADDR="10.9.9.9",
+    )
+    assert response.status_code == 429
+
+
+def test_pages_carry_a_content_security_policy_without_inline_scripts(l1_client):
+    response = l1_client.get(reverse("tickets:home"))
+    policy = response["Content-Security-Policy"]
+    script_src = next(p for p in policy.split(";") if p.strip().startswith("script-src"))
+    assert "'self'" in script_src and "unsafe-inline" not in script_src
+    html = response.content.decode()
+    import re
+
+    inline = [
+        m
+        for m in re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", html)
+        if "application/json" not in m
+    ]
+    assert inline == []
+    assert not re.search(r"\son[a-z]+=", html)

@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from accounts.models import AssignmentGroup, Company, User
 
@@ -40,7 +41,11 @@ def test_seed_demo_prints_logins_that_work(capsys, client):
     call_command("seed_demo")
     out = capsys.readouterr().out
     assert "l1.agent" in out and "l2.indosat" in out and "estim-demo-2026" in out
-    assert client.login(username="l1.agent", password="estim-demo-2026")
+    response = client.post(
+        reverse("login"), {"username": "l1.agent", "password": "estim-demo-2026"}
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("tickets:home")).status_code == 200
 
 
 def test_seed_demo_twice_gives_the_same_data():

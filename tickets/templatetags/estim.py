@@ -34,3 +34,13 @@ def sort_mark(context, column):
     if current == f"-{column}":
         return "▼"
     return ""
+
+
+@register.filter
+def rich_text(value):
+    """Show stored rich text after cleaning it again."""
+    from django.utils.safestring import mark_safe
+
+    from tickets.richtext import clean_html
+
+    return mark_safe(clean_html(value or ""))  # noqa: S308 - cleaned by nh3 just above
