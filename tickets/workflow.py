@@ -10,9 +10,11 @@ changes nothing. No other code writes ``Ticket.status``.
 from __future__ import annotations
 
 import datetime
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -21,13 +23,17 @@ from django.utils.translation import gettext as _
 from accounts.models import AssignmentGroup, User
 from taxonomy.paths import validate_path
 
+from . import notifications
 from .models import (
+    Attachment,
     CloseCode,
     GroupHolding,
+    Note,
     Ticket,
     TicketCounter,
     TicketEvent,
     Vendor,
+    WatchListEntry,
     compute_priority,
 )
 
@@ -123,10 +129,9 @@ def available_actions(ticket: Ticket, user: User) -> list[str]:
         for action in TRANSITIONS
         if allowed_from(action, ticket.status) and _may_act(ticket, user, action)
     ]
-    if (
-        Action.PICK_UP in actions
-        and ticket.status == Status.RESOLVED
-        and ticket.assigned_to_id == user.pk
+    if Action.PICK_UP in actions and (
+        ticket.assignment_group_id not in user.group_ids()
+        or (ticket.status == Status.RESOLVED and ticket.assigned_to_id == user.pk)
     ):
         actions.remove(Action.PICK_UP)
     return actions
@@ -254,11 +259,10 @@ def _write(
 
 
 def _locked(ticket: Ticket) -> Ticket:
-    return (
-        Ticket.objects.select_for_update(of=("self",))
-        .select_related("assignment_group", "opened_by_group")
-        .get(pk=ticket.pk)
-    )
+    # No joins (select_related) in the locking query: PostgreSQL, having waited for a racing
+    # action that moved the ticket to another group, re-checks a join against the group row it
+    # read before the wait and then returns no row at all. The groups load when needed.
+    return Ticket.objects.select_for_update().get(pk=ticket.pk)
 
 
 def _next_number(opened_at: datetime.datetime) -> str:
@@ -404,14 +408,22 @@ def pick_up_ticket(ticket: Ticket, *, by: User, expected_version: int | None = N
     """Take the ticket from the group queue: it becomes In Progress and assigned to the actor.
 
     A Resolved ticket is picked up by a first-line agent to verify and close it; it stays
-    Resolved. Guards: the state allows it; the actor is in the ticket's group (and L1 for a
-    Resolved ticket); a Resolved ticket already assigned to the actor is not taken twice.
+    Resolved. Guards: the state allows it; the actor is a member of the ticket's group (an
+    admin too: the assignee is always a member), and L1 for a Resolved ticket; a Resolved
+    ticket already assigned to the actor is not taken twice.
     """
 
     def prepare(fresh: Ticket) -> dict[str, Any]:
         if fresh.status == Status.RESOLVED and fresh.assigned_to_id == by.pk:
             raise TransitionNotAllowed(
                 _("You have already picked up %(number)s.") % {"number": fresh.number}
+            )
+        if fresh.assignment_group_id not in by.group_ids():
+            # An admin outside the group may act on the ticket, but the assignee is always a
+            # member of the assignment group.
+            raise TransitionNotAllowed(
+                _("You are not a member of %(group)s: assign %(number)s to one of its members.")
+                % {"group": fresh.assignment_group, "number": fresh.number}
             )
         return {"assigned_to": by}
 
@@ -455,7 +467,7 @@ def third_party_ticket(
 
 def resume_ticket(ticket: Ticket, *, by: User, expected_version: int | None = None) -> Ticket:
     """Take a ticket off hold. Guards: On Hold; actor in the group. An unassigned ticket
-    becomes the actor's."""
+    becomes the actor's, if the actor is a member of its group."""
     return _act(
         ticket,
         Action.RESUME,
@@ -463,7 +475,9 @@ def resume_ticket(ticket: Ticket, *, by: User, expected_version: int | None = No
         expected_version=expected_version,
         prepare=lambda fresh: {
             "hold_reason": "",
-            "assigned_to": fresh.assigned_to if fresh.assigned_to_id else by,
+            "assigned_to": fresh.assigned_to
+            if fresh.assigned_to_id or fresh.assignment_group_id not in by.group_ids()
+            else by,
         },
     )
 
@@ -561,3 +575,121 @@ def close_ticket(
             "closed_at": timezone.now(),
         },
     )
+
+
+# --- writes that do not change the state ---------------------------------------------------
+#
+# Notes, the watch list, attachments and related incidents. Anyone who may see the ticket may
+# add them (the views load it through visible_to); a Closed or Cancelled ticket refuses them.
+# They leave the state and the version alone, so a note never makes an open edit form stale.
+
+
+def _writable(ticket: Ticket) -> Ticket:
+    """Lock the ticket and refuse unless it can still be changed."""
+    fresh = _locked(ticket)
+    if fresh.is_read_only:
+        raise TransitionNotAllowed(
+            _("%(number)s is %(state)s and can no longer be changed.")
+            % {"number": fresh.number, "state": fresh.get_status_display()}
+        )
+    return fresh
+
+
+def add_note(ticket: Ticket, *, by: User, visibility: str, body: str) -> Note:
+    """Add a work note (internal) or an additional comment (customer visible).
+
+    An additional comment is e-mailed to the watch list and the requester after the commit;
+    a work note is never e-mailed. Guards: the ticket is neither Closed nor Cancelled; the
+    text is not empty.
+    """
+    if visibility not in Note.Visibility.values:
+        raise ValueError(f"Unknown note visibility: {visibility!r}")
+    _require(body, _("Write the text of the note."))
+    with transaction.atomic():
+        fresh = _writable(ticket)
+        note = Note.objects.create(
+            ticket=fresh, visibility=visibility, body=body.strip(), author=by
+        )
+        if visibility == Note.Visibility.COMMENT:
+            transaction.on_commit(partial(notifications.send_comment, note.pk))
+    return note
+
+
+def add_watcher(ticket: Ticket, *, by: User, email: str) -> WatchListEntry:
+    """Put an e-mail address on the watch list. Guards: the ticket is neither Closed nor
+    Cancelled; the address is not on the list yet."""
+    _require(email, _("Enter an e-mail address."))
+    email = email.strip()
+    with transaction.atomic():
+        fresh = _writable(ticket)
+        if fresh.watch_list.filter(email__iexact=email).exists():
+            raise TransitionNotAllowed(
+                _("%(email)s is already on the watch list.") % {"email": email}
+            )
+        return WatchListEntry.objects.create(ticket=fresh, email=email, added_by=by)
+
+
+def remove_watcher(ticket: Ticket, *, by: User, entry: WatchListEntry) -> None:
+    """Take an address off the watch list. Guards: the ticket is neither Closed nor
+    Cancelled; the entry belongs to this ticket."""
+    with transaction.atomic():
+        fresh = _writable(ticket)
+        deleted, _rows = WatchListEntry.objects.filter(pk=entry.pk, ticket=fresh).delete()
+        if not deleted:
+            raise TransitionNotAllowed(
+                _("%(email)s is not on the watch list.") % {"email": entry.email}
+            )
+
+
+def add_attachment(
+    ticket: Ticket, *, by: User, file: File, original_name: str, content_type: str
+) -> Attachment:
+    """Store a file (already checked by the upload form) under a generated name.
+
+    Guards: the ticket is neither Closed nor Cancelled.
+    """
+    with transaction.atomic():
+        fresh = _writable(ticket)
+        attachment = Attachment(
+            ticket=fresh,
+            original_name=original_name,
+            content_type=content_type,
+            size=file.size,
+            uploaded_by=by,
+        )
+        attachment.file.save(original_name, file, save=False)
+        try:
+            attachment.save()
+        except BaseException:
+            # The row was not written, so the stored file would be an orphan.
+            attachment.file.delete(save=False)
+            raise
+    return attachment
+
+
+def link_related(ticket: Ticket, *, by: User, other: Ticket) -> None:
+    """Mark two incidents as related (both ways). Guards: the ticket is neither Closed nor
+    Cancelled; the other incident is a different one and not related yet."""
+    with transaction.atomic():
+        fresh = _writable(ticket)
+        if other.pk == fresh.pk:
+            raise TransitionNotAllowed(_("An incident cannot be related to itself."))
+        if fresh.related.filter(pk=other.pk).exists():
+            raise TransitionNotAllowed(
+                _("%(other)s is already related to %(number)s.")
+                % {"other": other.number, "number": fresh.number}
+            )
+        fresh.related.add(other)
+
+
+def unlink_related(ticket: Ticket, *, by: User, other: Ticket) -> None:
+    """Remove the relation between two incidents. Guards: the ticket is neither Closed nor
+    Cancelled; the two are related."""
+    with transaction.atomic():
+        fresh = _writable(ticket)
+        if not fresh.related.filter(pk=other.pk).exists():
+            raise TransitionNotAllowed(
+                _("%(other)s is not related to %(number)s.")
+                % {"other": other.number, "number": fresh.number}
+            )
+        fresh.related.remove(other)

@@ -96,7 +96,10 @@ def test_agent_outside_the_tickets_group_is_refused(action, state, l1_group, l2_
     assert not TicketEvent.objects.filter(ticket=ticket).exists()
 
 
-@pytest.mark.parametrize(("action", "state"), ALLOWED, ids=[f"{a}-{s}" for a, s in ALLOWED])
+ADMIN_CELLS = [(a, s) for a, s in ALLOWED if a != A.PICK_UP]
+
+
+@pytest.mark.parametrize(("action", "state"), ADMIN_CELLS, ids=[f"{a}-{s}" for a, s in ADMIN_CELLS])
 def test_admin_may_do_every_allowed_action(action, state, l1_group, l2_group, admin_user):
     ticket = TicketFactory(status=state, assignment_group=l1_group, opened_by_group=l1_group)
     perform(action, ticket, admin_user, l2_group)
@@ -115,6 +118,17 @@ def test_l2_member_of_the_tickets_group_may_not_close_or_take_for_closure(
     ticket.refresh_from_db()
     assert ticket.status == state
     assert not TicketEvent.objects.filter(ticket=ticket).exists()
+
+
+def test_admin_outside_the_group_cannot_pick_up_but_a_member_admin_can(l1_group, admin_user):
+    ticket = TicketFactory(status=S.NEW, assignment_group=l1_group)
+    with pytest.raises(workflow.TransitionNotAllowed, match="not a member"):
+        workflow.pick_up_ticket(ticket, by=admin_user)
+    admin_user.assignment_groups.add(l1_group)
+    del admin_user._active_groups
+    workflow.pick_up_ticket(ticket, by=admin_user)
+    ticket.refresh_from_db()
+    assert ticket.assigned_to == admin_user
 
 
 def test_available_actions_match_the_table_for_a_member(l1_group, l1_agent):
