@@ -118,15 +118,18 @@ class TicketFilter(django_filters.FilterSet):
         return queryset.filter(opened_at__lt=_day_start(value + datetime.timedelta(days=1)))
 
     def filter_requester(self, queryset, name, value):
+        """Digits look up NIB or NIK exactly, an address the e-mail, anything else the names.
+
+        Each form uses its own index (or one scan for names), never all of them at once.
+        """
         value = value.strip()
         if not value:
             return queryset
-        match = Q(requested_by__icontains=value) | Q(company_name__icontains=value)
         if value.isdigit():
-            match |= Q(nib=value) | Q(nik=value)
+            return queryset.filter(Q(nib=value) | Q(nik=value))
         if "@" in value:
-            match |= Q(email__iexact=value)
-        return queryset.filter(match)
+            return queryset.filter(email__iexact=value)
+        return queryset.filter(Q(requested_by__icontains=value) | Q(company_name__icontains=value))
 
 
 def ordering_for(sort: str) -> tuple[str, ...]:

@@ -308,3 +308,19 @@ def test_csv_export_shows_a_vendor_only_its_tickets(vendor_client, vendor_group,
     TicketFactory(assignment_group=l2_group)
     rows = _csv(vendor_client.get(reverse("tickets:export_csv", args=["all"])))
     assert [row[0] for row in rows[1:]] == [held.number]
+
+
+@pytest.mark.parametrize("page", [1, 2, 3, 4, 5])
+def test_every_page_holds_the_right_rows_in_order(l1_client, page):
+    from tickets.models import Ticket as T
+
+    TicketFactory.create_batch(23)
+    expected = list(T.objects.order_by("-opened_at", "-id").values_list("number", flat=True))
+    response = l1_client.get(queue_url("all", per_page=5, page=page))
+    assert numbers(response) == expected[(page - 1) * 5 : page * 5]
+
+
+def test_filter_by_email(l1_client):
+    hit = TicketFactory(email="Budi@Example.com")
+    TicketFactory(email="other@example.com")
+    assert numbers(l1_client.get(queue_url("all", requester="budi@example.com"))) == [hit.number]

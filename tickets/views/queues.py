@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +16,7 @@ from .. import workflow
 from ..exports import csv_rows
 from ..filters import TicketFilter, ordering_for
 from ..models import Ticket
+from ..paging import ReversiblePaginator
 from ..queues import QUEUES_BY_SLUG, queue_tickets
 
 PAGE_SIZE = 50
@@ -68,7 +68,7 @@ def queue(request, slug):
     filterset = TicketFilter(request.GET or None, queryset=queue_tickets(slug, request.user))
     sort = request.GET.get("sort", "")
     tickets = filterset.qs.for_list().order_by(*ordering_for(sort))
-    paginator = Paginator(tickets, _page_size(request.GET.get("per_page")))
+    paginator = ReversiblePaginator(tickets, _page_size(request.GET.get("per_page")))
     page = paginator.get_page(request.GET.get("page"))
     context = {
         "queue": definition,
