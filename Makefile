@@ -38,3 +38,8 @@ clean:
 # The suite on a throw-away PostgreSQL server (needs PostgreSQL installed).
 test-postgres: install
 	bash .ci/with-postgres $(MAKE) test
+
+# Production (README.md, "Production"): migrations, collectstatic, then gunicorn.
+.PHONY: serve
+serve: install
+	bin/serve

@@ -215,9 +215,7 @@ STORAGES = {
         )
     },
 }
-if not DEBUG and not env_bool(
-    "ESTIM_STATIC_MANIFEST", (STATIC_ROOT / "staticfiles.json").exists()
-):
+if not DEBUG and not env_bool("ESTIM_STATIC_MANIFEST", (STATIC_ROOT / "staticfiles.json").exists()):
     # Without collectstatic (tests, a first run) serve the files from the source folders.
     # bin/serve sets ESTIM_STATIC_MANIFEST, so that even its first collectstatic writes the
     # manifest and the compressed copies.

@@ -422,6 +422,10 @@ class Ticket(models.Model):
             models.Index(fields=["-opened_at"], name="ticket_opened_idx"),
             # Dashboard: counts by sub category.
             models.Index(fields=["sub_category", "status"], name="ticket_subcat_status_idx"),
+            # Incident VIP: the few VIP tickets, newest first, without scanning the others.
+            models.Index(
+                fields=["-opened_at"], condition=Q(is_vip=True), name="ticket_vip_opened_idx"
+            ),
         ]
 
     def __str__(self):
@@ -576,3 +580,31 @@ class TicketEvent(models.Model):
     @property
     def status_changed(self) -> bool:
         return self.from_status != self.to_status
+
+
+class TicketTally(models.Model):
+    """How many tickets share one group, state, sub category and VIP flag.
+
+    Kept up to date in the same transaction as every ticket write (tickets/tallies.py), so
+    dashboards and list totals are exact without counting a million rows.
+    """
+
+    assignment_group_id = models.BigIntegerField()
+    status = models.CharField(max_length=12, choices=Ticket.Status.choices)
+    # The sub category's id, or 0 for tickets without one (0 keeps the key unique).
+    sub_category_id = models.BigIntegerField(default=0)
+    is_vip = models.BooleanField(default=False)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("ticket tally")
+        verbose_name_plural = _("ticket tallies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment_group_id", "status", "sub_category_id", "is_vip"],
+                name="tally_unique_key",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.assignment_group_id}/{self.status}/{self.sub_category_id}: {self.n}"
