@@ -36,10 +36,10 @@ def move(old: Key | None, new: Key | None) -> None:
     """Count a ticket under its new key instead of its old one (None: it did not exist)."""
     if old == new:
         return
-    if old is not None:
-        _bump(old, -1)
-    if new is not None:
-        _bump(new, 1)
+    changes = [(key, delta) for key, delta in ((old, -1), (new, 1)) if key is not None]
+    # Always lock the rows in the same order, so two opposite moves cannot deadlock.
+    for key, delta in sorted(changes, key=lambda change: tuple(map(str, change[0]))):
+        _bump(key, delta)
 
 
 @transaction.atomic

@@ -1,46 +1,510 @@
-from django.http import Http404
+"""One incident: Create New, its page with the tabs, its actions, print and downloads.
+
+Views stay thin: load the ticket through visible_to, validate a form, call one workflow
+function, set a message and redirect. The page itself is assembled by ``_render_page``,
+which loads everything the templates show up front (templates never query).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import User
+from taxonomy.paths import LEVEL_FIELDS
+
+from .. import workflow
+from ..forms import (
+    ACTION_FORMS,
+    AttachmentForm,
+    IncidentForm,
+    NoteForm,
+    RelatedForm,
+    WatchForm,
+    script_text,
+)
+from ..history import HistoryLabels, history_stream
+from ..models import Note, Ticket, TicketEvent
+from ..picklists import PickLists, load_users
+from ..workflow import TransitionNotAllowed
+
+Action = TicketEvent.Action
+
+# Everything the page shows of the ticket row itself, in the query that loads it.
+TICKET_RELATED = (
+    "category",
+    "sub_category",
+    "item_category",
+    "item_name",
+    "location",
+    "incident_type",
+    "template",
+    "opened_by",
+    "opened_by_group",
+    "assignment_group",
+    "assigned_to",
+    "vendor",
+    "resolved_by",
+    "resolved_by_group",
+    "close_code",
+    "closed_by",
+)
 
 
-def create(request, *args, **kwargs):
-    raise Http404
+@dataclass(frozen=True)
+class PageAction:
+    """One action button: its URL slug, its history code, its label and its workflow call."""
+
+    slug: str
+    code: str
+    label: str
+    perform: Callable[..., Ticket]
+    style: str
+    # Where the button's input is asked for on the page: a modal, a tab, or nowhere (a click).
+    asks_in: str = "modal"
 
 
-def detail(request, *args, **kwargs):
-    raise Http404
+# The buttons in the order the page shows them. URL slug -> TicketEvent.Action is ACTIONS.
+PAGE_ACTIONS = (
+    PageAction(
+        "pick-up",
+        Action.PICK_UP,
+        gettext_lazy("Pick Up"),
+        workflow.pick_up_ticket,
+        "primary",
+        "click",
+    ),
+    PageAction("assign", Action.ASSIGN, gettext_lazy("Assign"), workflow.assign_ticket, "primary"),
+    PageAction("hold", Action.HOLD, gettext_lazy("Hold"), workflow.hold_ticket, "secondary"),
+    PageAction(
+        "third-party",
+        Action.THIRD_PARTY,
+        gettext_lazy("Third Party"),
+        workflow.third_party_ticket,
+        "secondary",
+    ),
+    PageAction(
+        "resume", Action.RESUME, gettext_lazy("Resume"), workflow.resume_ticket, "primary", "click"
+    ),
+    PageAction(
+        "resolve",
+        Action.RESOLVE,
+        gettext_lazy("Resolved"),
+        workflow.resolve_ticket,
+        "success",
+        "resolved",
+    ),
+    PageAction("reopen", Action.REOPEN, gettext_lazy("Re-Open"), workflow.reopen_ticket, "warning"),
+    PageAction(
+        "cancel", Action.CANCEL, gettext_lazy("Cancelled"), workflow.cancel_ticket, "danger"
+    ),
+    PageAction(
+        "close",
+        Action.CLOSE,
+        gettext_lazy("Close Ticket"),
+        workflow.close_ticket,
+        "dark",
+        "closure",
+    ),
+)
+ACTIONS = {action.slug: action for action in PAGE_ACTIONS}
+# The page's tabs; an address ending in #<tab> opens that tab.
+TABS = ("notes", "resolved", "closure", "attachments", "related")
+ACTIONS_BY_CODE = {action.code: action for action in PAGE_ACTIONS}
 
 
-def print_view(request, *args, **kwargs):
-    raise Http404
+def _load(request, number: str) -> Ticket:
+    tickets = Ticket.objects.visible_to(request.user).select_related(*TICKET_RELATED)
+    return get_object_or_404(tickets, number=number)
 
 
-def act(request, *args, **kwargs):
-    raise Http404
+def _back(ticket: Ticket, tab: str = ""):
+    url = reverse("tickets:detail", args=[ticket.number])
+    return redirect(f"{url}#{tab}" if tab else url)
 
 
-def add_note(request, *args, **kwargs):
-    raise Http404
+# --- Create New ----------------------------------------------------------------------------
 
 
-def add_watcher(request, *args, **kwargs):
-    raise Http404
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def create(request):
+    form = IncidentForm(request.POST if request.method == "POST" else None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ticket = workflow.create_ticket(by=request.user, **form.create_values())
+        except TransitionNotAllowed as refusal:
+            messages.error(request, refusal.message)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("Incident %(number)s was created.") % {"number": ticket.number}
+            )
+            return _back(ticket)
+    context = {"form": form, "js_text": script_text()}
+    return render(request, "tickets/incident_create.html", context)
 
 
-def remove_watcher(request, *args, **kwargs):
-    raise Http404
+# --- the incident page ---------------------------------------------------------------------
 
 
-def upload(request, *args, **kwargs):
-    raise Http404
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def detail(request, number):
+    """The incident page; POST is its Save button."""
+    ticket = _load(request, number)
+    if request.method != "POST":
+        return _render_page(request, ticket)
+    form = IncidentForm(request.POST, instance=ticket, user=request.user)
+    if not form.is_valid():
+        return _render_page(request, ticket, forms={"edit": form})
+    if not form.changes():
+        messages.info(request, _("Nothing to save: no field was changed."))
+        return _back(ticket)
+    try:
+        workflow.update_ticket(
+            ticket,
+            by=request.user,
+            changes=form.changes(),
+            expected_version=form.cleaned_data.get("version"),
+        )
+    except TransitionNotAllowed as refusal:
+        return _refused_save(request, ticket, form, refusal)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _render_page(request, ticket, forms={"edit": form})
+    messages.success(request, _("%(number)s was saved.") % {"number": ticket.number})
+    return _back(ticket)
 
 
-def download(request, *args, **kwargs):
-    raise Http404
+def _refused_save(request, ticket, form, refusal):
+    """A lost update: keep what the agent typed and list what the other agent changed."""
+    loaded = form.cleaned_data.get("version")
+    fresh = _load(request, ticket.number)
+    if loaded is None or fresh.version == loaded or not workflow.can_edit(fresh, request.user):
+        messages.error(request, refusal.message)
+        return _back(fresh)
+    since = list(
+        fresh.events.filter(data__version__gt=loaded)
+        .select_related("actor")
+        .order_by("created_at", "pk")
+    )
+    messages.error(
+        request,
+        _(
+            "%(number)s was changed by someone else while you were editing it. Nothing of "
+            "yours was saved yet; your input is kept below. Check the changes listed, then "
+            "save again."
+        )
+        % {"number": fresh.number},
+    )
+    retry = IncidentForm(form.rebased_data(fresh, since), instance=fresh, user=request.user)
+    return _render_page(request, fresh, forms={"edit": retry}, conflict=since, status=409)
 
 
-def link_related(request, *args, **kwargs):
-    raise Http404
+@login_required
+@require_GET
+def print_view(request, number):
+    ticket = _load(request, number)
+    notes = list(ticket.notes.select_related("author").order_by("created_at", "pk"))
+    attachments = list(
+        ticket.attachments.select_related("uploaded_by").order_by("created_at", "pk")
+    )
+    context = {"ticket": ticket, "notes": notes, "attachments": attachments}
+    return render(request, "tickets/incident_print.html", context)
 
 
-def unlink_related(request, *args, **kwargs):
-    raise Http404
+# --- actions -------------------------------------------------------------------------------
 
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def act(request, number, action):
+    """GET: the small form an action needs. POST: take the action."""
+    page_action = ACTIONS.get(action)
+    if page_action is None:
+        raise Http404
+    ticket = _load(request, number)
+    form_class = ACTION_FORMS[page_action.code]
+    data = request.POST if request.method == "POST" else None
+    form = form_class(data, initial={"version": ticket.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            ticket = page_action.perform(
+                ticket,
+                by=request.user,
+                expected_version=form.cleaned_data.get("version"),
+                **form.workflow_kwargs(),
+            )
+        except TransitionNotAllowed as refusal:
+            messages.error(request, refusal.message)
+            return _back(ticket)
+        messages.success(request, _action_done(page_action, ticket))
+        return _back(ticket, page_action.asks_in if page_action.asks_in in TABS else "")
+    if page_action.code not in workflow.available_actions(ticket, request.user):
+        messages.error(request, _action_refused(page_action, ticket))
+        return _back(ticket)
+    context = {"ticket": ticket, "action": page_action, "form": form, "js_text": script_text()}
+    return render(request, "tickets/incident_act.html", context)
+
+
+def _action_done(page_action: PageAction, ticket: Ticket) -> str:
+    return _("%(number)s: %(action)s. State: %(state)s.") % {
+        "number": ticket.number,
+        "action": Action(page_action.code).label,
+        "state": ticket.get_status_display(),
+    }
+
+
+def _action_refused(page_action: PageAction, ticket: Ticket) -> str:
+    return _("%(action)s is not possible for you on %(number)s (%(state)s).") % {
+        "action": page_action.label,
+        "number": ticket.number,
+        "state": ticket.get_status_display(),
+    }
+
+
+# --- tabs: notes, watch list, attachments, related incidents -------------------------------
+
+
+@login_required
+@require_POST
+def add_note(request, number):
+    ticket = _load(request, number)
+    visibility = request.POST.get("visibility")
+    if visibility not in Note.Visibility.values:
+        visibility = Note.Visibility.WORK_NOTE
+    form = NoteForm(request.POST, visibility=visibility)
+    if not form.is_valid():
+        return _render_page(request, ticket, forms={visibility: form}, tab="notes")
+    try:
+        workflow.add_note(ticket, by=request.user, **form.cleaned_data)
+    except TransitionNotAllowed as refusal:
+        messages.error(request, refusal.message)
+    else:
+        if visibility == Note.Visibility.COMMENT:
+            messages.success(
+                request, _("Comment posted; it is e-mailed to the watch list and the requester.")
+            )
+        else:
+            messages.success(request, _("Work note added."))
+    return _back(ticket, "notes")
+
+
+@login_required
+@require_POST
+def add_watcher(request, number):
+    ticket = _load(request, number)
+    form = WatchForm(request.POST)
+    if not form.is_valid():
+        return _render_page(request, ticket, forms={"watch": form}, tab="notes")
+    try:
+        entry = workflow.add_watcher(ticket, by=request.user, email=form.cleaned_data["email"])
+    except TransitionNotAllowed as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("%(email)s was added to the watch list.") % {"email": entry})
+    return _back(ticket, "notes")
+
+
+@login_required
+@require_POST
+def remove_watcher(request, number, entry_id):
+    ticket = _load(request, number)
+    entry = get_object_or_404(ticket.watch_list, pk=entry_id)
+    try:
+        workflow.remove_watcher(ticket, by=request.user, entry=entry)
+    except TransitionNotAllowed as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(
+            request, _("%(email)s was removed from the watch list.") % {"email": entry}
+        )
+    return _back(ticket, "notes")
+
+
+@login_required
+@require_POST
+def upload(request, number):
+    ticket = _load(request, number)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for error in form.errors.get("file", []):
+            messages.error(request, error)
+        return _render_page(request, ticket, forms={"upload": form}, tab="attachments")
+    try:
+        attachment = workflow.add_attachment(
+            ticket,
+            by=request.user,
+            file=form.cleaned_data["file"],
+            original_name=form.cleaned_data["original_name"],
+            content_type=form.cleaned_data["content_type"],
+        )
+    except TransitionNotAllowed as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("%(name)s was attached.") % {"name": attachment})
+    return _back(ticket, "attachments")
+
+
+@login_required
+@require_GET
+def download(request, number, attachment_id):
+    ticket = get_object_or_404(Ticket.objects.visible_to(request.user), number=number)
+    attachment = get_object_or_404(ticket.attachments, pk=attachment_id)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def link_related(request, number):
+    ticket = _load(request, number)
+    form = RelatedForm(request.POST, user=request.user, ticket=ticket)
+    if not form.is_valid():
+        return _render_page(request, ticket, forms={"related": form}, tab="related")
+    other = form.cleaned_data["other"]
+    try:
+        workflow.link_related(ticket, by=request.user, other=other)
+    except TransitionNotAllowed as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("%(other)s is now related.") % {"other": other.number})
+    return _back(ticket, "related")
+
+
+@login_required
+@require_POST
+def unlink_related(request, number, other):
+    ticket = _load(request, number)
+    other_ticket = get_object_or_404(Ticket.objects.visible_to(request.user), number=other)
+    try:
+        workflow.unlink_related(ticket, by=request.user, other=other_ticket)
+    except TransitionNotAllowed as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("%(other)s is no longer related.") % {"other": other})
+    return _back(ticket, "related")
+
+
+# --- assembling the page -------------------------------------------------------------------
+
+
+def _render_page(request, ticket, *, forms=None, conflict=None, tab="notes", status=200):
+    """Render the incident page. ``forms`` holds bound forms that were refused (shown with
+    their errors and input); ``conflict`` the history entries a lost update missed."""
+    user, forms, conflict = request.user, forms or {}, list(conflict or [])
+    rows = _page_rows(ticket)
+    actions = sorted(
+        workflow.available_actions(ticket, user),
+        key=lambda code: PAGE_ACTIONS.index(ACTIONS_BY_CODE[code]),
+    )
+    editable = workflow.can_edit(ticket, user)
+    pick_lists, users = _reference_rows(ticket, rows["events"] + conflict, actions, editable)
+    labels = HistoryLabels(pick_lists, {u.pk: u for u in users})
+    buttons = [(ACTIONS_BY_CODE[code], _action_form(code, ticket, pick_lists)) for code in actions]
+    if editable and "edit" not in forms:
+        forms["edit"] = IncidentForm(
+            instance=ticket,
+            user=user,
+            pick_lists=pick_lists,
+            members=users,
+            assign_url=reverse("tickets:act", args=[ticket.number, "assign"])
+            if Action.ASSIGN in actions
+            else None,
+        )
+    writable = not ticket.is_read_only
+    context = {
+        **rows,
+        "ticket": ticket,
+        "buttons": buttons,
+        "action_forms": {action.slug: form for action, form in buttons},
+        "edit_form": forms.get("edit") if editable else None,
+        "stream": history_stream(rows["notes"], rows["events"], labels),
+        "conflict_changes": [(event, labels.changes(event)) for event in conflict],
+        "is_writable": writable,
+        "tab": tab,
+        "tabs": {
+            "resolved": bool(ticket.resolution) or Action.RESOLVE in actions,
+            "closure": ticket.status == Ticket.Status.CLOSED or Action.CLOSE in actions,
+            "attachments": bool(rows["attachments"]) or writable,
+            "related": bool(rows["related"]) or writable,
+        },
+        "js_text": script_text(),
+    }
+    if writable:
+        context |= _tab_forms(ticket, user, forms)
+    return render(request, "tickets/incident_detail.html", context, status=status)
+
+
+def _page_rows(ticket: Ticket) -> dict[str, list]:
+    """The rows of the tabs, each list in one query."""
+    return {
+        "notes": list(ticket.notes.select_related("author").order_by("created_at", "pk")),
+        "events": list(ticket.events.select_related("actor").order_by("created_at", "pk")),
+        "watch_list": list(ticket.watch_list.order_by("created_at", "pk")),
+        "attachments": list(
+            ticket.attachments.select_related("uploaded_by").order_by("created_at", "pk")
+        ),
+        "related": list(ticket.related.select_related("assignment_group").order_by("number")),
+    }
+
+
+def _reference_rows(ticket, events, actions, editable) -> tuple[PickLists, list[User]]:
+    """The pick lists the page's forms show and the names its history needs (one query),
+    and the users: members of the ticket's group and those the history names (one query)."""
+    picks, user_ids = HistoryLabels.referenced(events)
+    active = {"taxonomy", "incident_type", "location", "vendor"} if editable else set()
+    for code in actions:
+        active |= set(ACTION_FORMS[code].pick_list_kinds())
+    # The ticket's own values stay valid even if they were deactivated since.
+    for name in LEVEL_FIELDS:
+        picks["taxonomy"].add(getattr(ticket, f"{name}_id"))
+    for name in ("incident_type", "location", "vendor"):
+        picks[name].add(getattr(ticket, f"{name}_id"))
+    if editable:
+        users = load_users(ticket.assignment_group_id, extra=user_ids | {ticket.assigned_to_id})
+    else:
+        users = load_users(None, extra=user_ids)
+    return PickLists(active=active, keep=picks), users
+
+
+def _tab_forms(ticket, user, forms) -> dict:
+    """The forms of the tabs of a ticket that can still change; refused ones keep input."""
+    return {
+        "note_forms": [
+            forms.get(visibility) or NoteForm(visibility=visibility)
+            for visibility in (Note.Visibility.WORK_NOTE, Note.Visibility.COMMENT)
+        ],
+        "watch_form": forms.get("watch") or WatchForm(),
+        "upload_form": forms.get("upload") or AttachmentForm(),
+        "related_form": forms.get("related") or RelatedForm(user=user, ticket=ticket),
+    }
+
+
+def _action_form(code, ticket, pick_lists):
+    slug = ACTIONS_BY_CODE[code].slug
+    return ACTION_FORMS[code](
+        initial={"version": ticket.version}, pick_lists=pick_lists, auto_id=f"id_{slug}_%s"
+    )

@@ -1,0 +1,693 @@
+"""The pages of one incident: Create New, the incident page, its actions, tabs and print."""
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import (
+    AssignmentGroupFactory,
+    CategoryFactory,
+    CloseCodeFactory,
+    NoteFactory,
+    TicketFactory,
+    UserFactory,
+    VendorFactory,
+)
+from tickets import workflow
+from tickets.models import Attachment, Note, Ticket, TicketEvent, WatchListEntry
+
+pytestmark = pytest.mark.django_db
+
+S = Ticket.Status
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 32
+
+
+def messages_of(response):
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def detail_url(ticket):
+    return reverse("tickets:detail", args=[ticket.number])
+
+
+def act_url(ticket, slug):
+    return reverse("tickets:act", args=[ticket.number, slug])
+
+
+@pytest.fixture
+def category():
+    return CategoryFactory(name="TEKNOLOGI INFORMASI")
+
+
+@pytest.fixture
+def sub_category(category):
+    return CategoryFactory(name="SISTEM OSS", parent=category)
+
+
+@pytest.fixture
+def ticket(l1_agent, category):
+    """A New ticket of the L1 group, created through the workflow (so it has its history)."""
+    return workflow.create_ticket(
+        by=l1_agent,
+        category=category,
+        short_description="Tidak bisa login",
+        contact_type=Ticket.ContactType.EMAIL,
+        impact=Ticket.Impact.MEDIUM,
+        urgency=Ticket.Urgency.MEDIUM,
+        requested_by="Budi",
+        email="budi@example.com",
+    )
+
+
+def incident_data(category, **changes):
+    data = {
+        "category": category.pk,
+        "short_description": "Tidak bisa login ke OSS",
+        "contact_type": "email",
+        "impact": "1",
+        "urgency": "3",
+        "requested_by": "Budi Hartono",
+        "company_name": "PT Maju Jaya",
+        "email": "budi@majujaya.co.id",
+        "nib": "1234567890123",
+    }
+    return data | changes
+
+
+def edit_data(ticket, **changes):
+    """What the page's form posts for the ticket as it is now, plus the changes."""
+    data = {
+        "version": ticket.version,
+        "category": ticket.category_id,
+        "short_description": ticket.short_description,
+        "contact_type": ticket.contact_type,
+        "impact": ticket.impact,
+        "urgency": ticket.urgency,
+        "requested_by": ticket.requested_by,
+        "email": ticket.email,
+    }
+    return data | changes
+
+
+# --- Create New ----------------------------------------------------------------------------
+
+
+def test_create_page_shows_the_two_columns_without_inline_script(l1_client, category):
+    response = l1_client.get(reverse("tickets:create"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for name in ("requested_by", "category", "sub_category", "impact", "assignment_group"):
+        assert f'name="{name}"' in html
+    assert "<script>" not in html and " onclick=" not in html and " style=" not in html
+
+
+def test_create_offers_only_active_categories(l1_client, category):
+    CategoryFactory(name="RETIRED", is_active=False)
+    response = l1_client.get(reverse("tickets:create"))
+    assert category.name in response.content.decode()
+    assert "RETIRED" not in response.content.decode()
+
+
+def test_create_saves_and_shows_the_new_number(l1_client, category, l1_group):
+    response = l1_client.post(reverse("tickets:create"), incident_data(category))
+    ticket = Ticket.objects.get()
+    assert response.status_code == 302
+    assert response.url == detail_url(ticket)
+    assert messages_of(response) == [f"Incident {ticket.number} was created."]
+    assert (ticket.status, ticket.assignment_group, ticket.priority) == (
+        S.NEW,
+        l1_group,
+        Ticket.Priority.MEDIUM,
+    )
+
+
+def test_create_for_another_group_starts_assigned(l1_client, category, l2_group):
+    data = incident_data(category, assignment_group=l2_group.pk)
+    l1_client.post(reverse("tickets:create"), data)
+    ticket = Ticket.objects.get()
+    assert (ticket.status, ticket.assignment_group) == (S.ASSIGNED, l2_group)
+
+
+def test_create_with_missing_fields_keeps_what_was_typed(l1_client, category):
+    data = incident_data(category, short_description="")
+    response = l1_client.post(reverse("tickets:create"), data)
+    assert response.status_code == 200
+    assert not Ticket.objects.exists()
+    assert response.context["form"].errors["short_description"]
+    assert 'value="PT Maju Jaya"' in response.content.decode()
+
+
+def test_create_refuses_a_sub_category_of_another_category(l1_client, category):
+    elsewhere = CategoryFactory(name="INTEGRASI", parent=CategoryFactory(name="NON TI"))
+    data = incident_data(category, sub_category=elsewhere.pk)
+    response = l1_client.post(reverse("tickets:create"), data)
+    assert response.status_code == 200
+    assert "is not under" in response.context["form"].errors["sub_category"][0]
+    assert not Ticket.objects.exists()
+
+
+def test_create_refuses_back_dated_in_the_future(l1_client, category):
+    future = (timezone.localtime() + timezone.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    response = l1_client.post(reverse("tickets:create"), incident_data(category, back_dated=future))
+    assert response.context["form"].errors["back_dated"] == ["Back Dated cannot be in the future."]
+    assert not Ticket.objects.exists()
+
+
+def test_create_refuses_an_assignee_outside_the_group(l1_client, category, l2_group, l1_agent):
+    data = incident_data(category, assignment_group=l2_group.pk, assigned_to=l1_agent.pk)
+    response = l1_client.post(reverse("tickets:create"), data)
+    assert "is not a member of L2 BKPM" in response.context["form"].errors["assigned_to"][0]
+    assert not Ticket.objects.exists()
+
+
+def test_create_checks_nib_digits(l1_client, category):
+    response = l1_client.post(reverse("tickets:create"), incident_data(category, nib="12ab"))
+    assert response.context["form"].errors["nib"] == ["A NIB has 13 digits."]
+
+
+def test_create_cleans_html_in_the_description(l1_client, category):
+    data = incident_data(category, description="<p>OK</p><script>alert(1)</script>")
+    l1_client.post(reverse("tickets:create"), data)
+    assert Ticket.objects.get().description == "<p>OK</p>"
+
+
+def test_create_is_refused_for_a_user_without_group(client, category):
+    client.force_login(UserFactory())
+    response = client.post(reverse("tickets:create"), incident_data(category))
+    assert response.status_code == 200
+    assert messages_of(response) == ["Only members of an assignment group can create incidents."]
+    assert not Ticket.objects.exists()
+
+
+# --- the incident page ---------------------------------------------------------------------
+
+
+def test_page_shows_the_incident_and_its_buttons(l1_client, ticket):
+    response = l1_client.get(detail_url(ticket))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert ticket.number in html and 'data-state="new"' in html
+    shown = [action.slug for action, _form in response.context["buttons"]]
+    assert shown == ["pick-up", "assign", "cancel"]
+    assert 'data-action="save"' in html and 'data-action="resolve"' not in html
+
+
+def test_page_of_an_unknown_number_is_404(l1_client):
+    assert l1_client.get(reverse("tickets:detail", args=["INC-2026-999999"])).status_code == 404
+
+
+def test_page_of_a_ticket_the_vendor_never_held_is_404(vendor_client, ticket):
+    assert vendor_client.get(detail_url(ticket)).status_code == 404
+
+
+def test_pages_need_a_login(client, ticket):
+    for url in (reverse("tickets:create"), detail_url(ticket), act_url(ticket, "hold")):
+        response = client.get(url)
+        assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_page_query_count_is_flat(l1_client, l1_agent, ticket, rows, django_assert_num_queries):
+    for index in range(rows):
+        NoteFactory(ticket=ticket, author=l1_agent)
+        workflow.update_ticket(ticket, by=l1_agent, changes={"building": f"Gedung {index}"})
+    # session, user, user's groups, header counters, ticket (with its related rows), notes,
+    # history, watch list, attachments, related incidents, pick lists (one UNION), users
+    with django_assert_num_queries(12):
+        response = l1_client.get(detail_url(ticket))
+    assert response.status_code == 200
+
+
+def test_history_shows_labels_and_names(l1_client, l1_agent, ticket):
+    workflow.update_ticket(ticket, by=l1_agent, changes={"impact": Ticket.Impact.HIGH})
+    workflow.pick_up_ticket(ticket, by=l1_agent)
+    response = l1_client.get(detail_url(ticket))
+    stream = response.context["stream"]
+    assert ("Impact", "Medium", "High") in stream[1]["changes"]
+    assert ("Assigned to", "", str(l1_agent)) in stream[0]["changes"]
+    assert "In Progress" in response.content.decode()
+
+
+def test_notes_and_history_form_one_stream_newest_first(l1_client, l1_agent, ticket):
+    workflow.add_note(ticket, by=l1_agent, visibility=Note.Visibility.WORK_NOTE, body="first")
+    workflow.pick_up_ticket(ticket, by=l1_agent)
+    response = l1_client.get(detail_url(ticket))
+    kinds = [entry["kind"] for entry in response.context["stream"]]
+    assert kinds == ["event", "work_note", "event"]
+
+
+def test_tabs_with_nothing_behind_them_are_not_shown(l1_client, ticket):
+    response = l1_client.get(detail_url(ticket))
+    html = response.content.decode()
+    assert 'data-tab="notes"' in html and 'data-tab="attachments"' in html
+    assert 'data-tab="resolved"' not in html and 'data-tab="closure"' not in html
+
+
+def test_closed_ticket_page_is_read_only(l1_client, l1_group):
+    closed = TicketFactory(status=S.CLOSED, assignment_group=l1_group)
+    response = l1_client.get(detail_url(closed))
+    html = response.content.decode()
+    assert response.context["buttons"] == [] and response.context["edit_form"] is None
+    assert "<textarea" not in html and "<select" not in html and 'type="file"' not in html
+    assert 'data-action="print"' in html and 'data-tab="closure"' in html
+    assert 'data-tab="attachments"' not in html
+
+
+def test_agent_outside_the_group_sees_the_fields_read_only(l2_client, ticket):
+    response = l2_client.get(detail_url(ticket))
+    assert response.context["edit_form"] is None and response.context["buttons"] == []
+    assert 'name="short_description"' not in response.content.decode()
+
+
+def test_existing_ticket_keeps_an_inactive_category(l1_client, ticket, category):
+    category.is_active = False
+    category.save()
+    response = l1_client.get(detail_url(ticket))
+    options = dict(response.context["edit_form"].fields["category"].widget.choices)
+    assert options[category.pk] == category.name
+
+
+# --- Save ----------------------------------------------------------------------------------
+
+
+def test_save_changes_the_fields(l1_client, ticket):
+    response = l1_client.post(detail_url(ticket), edit_data(ticket, company_name="PT Baru"))
+    assert response.status_code == 302 and response.url == detail_url(ticket)
+    assert messages_of(response) == [f"{ticket.number} was saved."]
+    ticket.refresh_from_db()
+    assert (ticket.company_name, ticket.version) == ("PT Baru", 2)
+    assert ticket.events.latest("pk").data["changes"] == {"company_name": ["", "PT Baru"]}
+
+
+def test_save_without_changes_writes_nothing(l1_client, ticket):
+    response = l1_client.post(detail_url(ticket), edit_data(ticket))
+    assert messages_of(response) == ["Nothing to save: no field was changed."]
+    ticket.refresh_from_db()
+    assert ticket.version == 1 and ticket.events.count() == 1
+
+
+def test_save_with_invalid_input_keeps_it_and_shows_the_error(l1_client, ticket):
+    response = l1_client.post(
+        detail_url(ticket), edit_data(ticket, short_description="", company_name="PT Baru")
+    )
+    assert response.status_code == 200
+    assert response.context["edit_form"].errors["short_description"]
+    assert 'value="PT Baru"' in response.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.company_name == ""
+
+
+def test_save_after_someone_else_keeps_input_and_lists_their_change(l1_client, l1_agent2, ticket):
+    loaded = edit_data(ticket, company_name="PT Saya")
+    workflow.update_ticket(ticket, by=l1_agent2, changes={"short_description": "Akun terkunci"})
+    response = l1_client.post(detail_url(ticket), loaded)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert 'value="PT Saya"' in html
+    assert "Short description</strong>: Tidak bisa login → Akun terkunci" in html
+    assert "changed by someone else" in messages_of(response)[0]
+    assert response.context["edit_form"]["version"].value() == "2"
+    ticket.refresh_from_db()
+    assert (ticket.company_name, ticket.short_description) == ("", "Akun terkunci")
+
+
+def test_saving_again_after_a_lost_update_keeps_the_other_agents_change(
+    l1_client, l1_agent2, ticket
+):
+    loaded = edit_data(ticket, building="Gedung A")
+    workflow.update_ticket(
+        ticket, by=l1_agent2, changes={"company_name": "PT Lain", "impact": Ticket.Impact.LOW}
+    )
+    refused = l1_client.post(detail_url(ticket), loaded)
+    retry = refused.context["edit_form"].data
+    assert (retry["company_name"], retry["impact"], retry["building"]) == (
+        "PT Lain",
+        "3",
+        "Gedung A",
+    )
+    l1_client.post(detail_url(ticket), retry)
+    ticket.refresh_from_db()
+    assert (ticket.company_name, ticket.impact, ticket.building) == ("PT Lain", 3, "Gedung A")
+
+
+def test_a_field_both_agents_changed_keeps_the_typed_value_for_review(l1_client, l1_agent2, ticket):
+    loaded = edit_data(ticket, company_name="PT Saya")
+    workflow.update_ticket(ticket, by=l1_agent2, changes={"company_name": "PT Lain"})
+    refused = l1_client.post(detail_url(ticket), loaded)
+    assert refused.context["edit_form"].data["company_name"] == "PT Saya"
+
+
+def test_save_is_refused_for_an_agent_outside_the_group(l2_client, ticket):
+    response = l2_client.post(detail_url(ticket), edit_data(ticket, company_name="PT X"))
+    assert response.status_code == 302 and response.url == detail_url(ticket)
+    assert messages_of(response) == [
+        f"Only members of Helpcenter L1 BKPM can do this on {ticket.number}."
+    ]
+    ticket.refresh_from_db()
+    assert ticket.company_name == ""
+
+
+def test_save_refuses_an_assignee_outside_the_group(l1_client, ticket, l2_agent):
+    response = l1_client.post(detail_url(ticket), edit_data(ticket, assigned_to=l2_agent.pk))
+    assert response.status_code == 200
+    assert response.context["edit_form"].errors["assigned_to"]
+    ticket.refresh_from_db()
+    assert ticket.assigned_to is None
+
+
+# --- actions -------------------------------------------------------------------------------
+
+
+def test_action_page_asks_for_its_input(l1_client, ticket):
+    response = l1_client.get(act_url(ticket, "cancel"))
+    assert response.status_code == 200
+    assert 'name="reason"' in response.content.decode()
+
+
+def test_unknown_action_is_404(l1_client, ticket):
+    assert l1_client.get(act_url(ticket, "explode")).status_code == 404
+
+
+def test_action_page_in_the_wrong_state_redirects_with_a_message(l1_client, ticket):
+    response = l1_client.get(act_url(ticket, "resolve"))
+    assert response.status_code == 302 and response.url == detail_url(ticket)
+    assert messages_of(response) == [f"Resolved is not possible for you on {ticket.number} (New)."]
+
+
+@pytest.mark.parametrize(
+    ("slug", "start", "data", "end"),
+    [
+        ("pick-up", S.NEW, {}, S.IN_PROGRESS),
+        ("assign", S.IN_PROGRESS, {"group": "l2"}, S.ASSIGNED),
+        ("hold", S.IN_PROGRESS, {"reason": "Menunggu dokumen"}, S.ON_HOLD),
+        ("third-party", S.REOPENED, {"vendor": "vendor"}, S.ON_HOLD),
+        ("resume", S.ON_HOLD, {}, S.IN_PROGRESS),
+        ("resolve", S.IN_PROGRESS, {"resolution": "Reset password"}, S.RESOLVED),
+        ("reopen", S.RESOLVED, {"reason": "Masih gagal"}, S.REOPENED),
+        ("cancel", S.ASSIGNED, {"reason": "Duplikat"}, S.CANCELLED),
+        ("close", S.RESOLVED, {"close_code": "code", "close_notes": "OK"}, S.CLOSED),
+    ],
+)
+def test_each_action_moves_the_ticket(l1_client, l1_group, l2_group, slug, start, data, end):
+    ticket = TicketFactory(status=start, assignment_group=l1_group, opened_by_group=l1_group)
+    ids = {"l2": l2_group.pk, "vendor": VendorFactory().pk, "code": CloseCodeFactory().pk}
+    post = {name: ids.get(value, value) for name, value in data.items()}
+    response = l1_client.post(act_url(ticket, slug), {**post, "version": ticket.version})
+    assert response.status_code == 302
+    assert response.url.startswith(detail_url(ticket))
+    ticket.refresh_from_db()
+    assert ticket.status == end
+    assert messages_of(response)[0].endswith(f"State: {ticket.get_status_display()}.")
+    assert TicketEvent.objects.get(ticket=ticket).actor.username == "l1"
+
+
+def test_action_in_the_wrong_state_is_refused_and_changes_nothing(l1_client, ticket):
+    response = l1_client.post(act_url(ticket, "resolve"), {"resolution": "x", "version": 1})
+    assert response.status_code == 302 and response.url == detail_url(ticket)
+    assert messages_of(response) == [f"Resolved is not possible: {ticket.number} is New."]
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.resolution, ticket.events.count()) == (S.NEW, "", 1)
+
+
+def test_action_outside_the_group_is_refused(l2_client, l1_group):
+    ticket = TicketFactory(status=S.IN_PROGRESS, assignment_group=l1_group)
+    response = l2_client.post(act_url(ticket, "hold"), {"reason": "x", "version": 1})
+    assert messages_of(response) == [
+        f"Only members of Helpcenter L1 BKPM can do this on {ticket.number}."
+    ]
+    ticket.refresh_from_db()
+    assert ticket.status == S.IN_PROGRESS
+
+
+def test_close_is_refused_for_an_l2_agent(l2_client, l2_group):
+    ticket = TicketFactory(status=S.RESOLVED, assignment_group=l2_group)
+    data = {"close_code": CloseCodeFactory().pk, "close_notes": "OK", "version": 1}
+    response = l2_client.post(act_url(ticket, "close"), data)
+    assert messages_of(response) == ["Only first-line (L1) agents can do this."]
+    ticket.refresh_from_db()
+    assert ticket.status == S.RESOLVED
+
+
+def test_action_on_an_old_version_is_refused(l1_client, l1_agent2, ticket):
+    workflow.update_ticket(ticket, by=l1_agent2, changes={"building": "Gedung A"})
+    response = l1_client.post(act_url(ticket, "pick-up"), {"version": 1})
+    assert "changed by someone else" in messages_of(response)[0]
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.assigned_to) == (S.NEW, None)
+
+
+def test_action_with_missing_input_shows_the_error_beside_the_field(l1_client, ticket):
+    response = l1_client.post(act_url(ticket, "cancel"), {"reason": "", "version": 1})
+    assert response.status_code == 200
+    assert response.context["form"].errors["reason"]
+    ticket.refresh_from_db()
+    assert ticket.status == S.NEW
+
+
+def test_assign_refuses_an_assignee_outside_the_target_group(l1_client, ticket, l2_group, l1_agent):
+    data = {"group": l2_group.pk, "assignee": l1_agent.pk, "version": 1}
+    response = l1_client.post(act_url(ticket, "assign"), data)
+    assert "is not a member of L2 BKPM" in response.context["form"].errors["assignee"][0]
+    ticket.refresh_from_db()
+    assert ticket.assignment_group.name == "Helpcenter L1 BKPM"
+
+
+# --- notes and the watch list --------------------------------------------------------------
+
+
+def post_note(client, ticket, visibility, body, capture):
+    with capture(execute=True):
+        return client.post(
+            reverse("tickets:add_note", args=[ticket.number]),
+            {"visibility": visibility, "body": body},
+        )
+
+
+def test_comment_is_emailed_to_the_watch_list_and_requester(
+    l1_client, l1_agent, ticket, mailoutbox, django_capture_on_commit_callbacks
+):
+    WatchListEntry.objects.create(ticket=ticket, email="cc@example.com", added_by=l1_agent)
+    response = post_note(
+        l1_client, ticket, "comment", "Silakan reset password.", django_capture_on_commit_callbacks
+    )
+    assert response.status_code == 302 and response.url == detail_url(ticket) + "#notes"
+    assert sorted(m.to[0] for m in mailoutbox) == ["budi@example.com", "cc@example.com"]
+    assert "Silakan reset password." in mailoutbox[0].body
+    assert Note.objects.get().visibility == Note.Visibility.COMMENT
+
+
+def test_work_note_is_never_emailed(
+    l1_client, ticket, mailoutbox, django_capture_on_commit_callbacks
+):
+    response = post_note(
+        l1_client, ticket, "work_note", "Akun terkunci.", django_capture_on_commit_callbacks
+    )
+    assert messages_of(response) == ["Work note added."]
+    assert mailoutbox == []
+    assert Note.objects.get().body == "Akun terkunci."
+
+
+def test_comment_subject_has_no_line_break(
+    l1_client, l1_group, mailoutbox, django_capture_on_commit_callbacks
+):
+    ticket = TicketFactory(
+        status=S.NEW,
+        assignment_group=l1_group,
+        email="a@example.com",
+        short_description="Baris satu\r\nBcc: x@evil.example",
+    )
+    post_note(l1_client, ticket, "comment", "Hi", django_capture_on_commit_callbacks)
+    assert mailoutbox[0].subject == f"[{ticket.number}] Baris satu Bcc: x@evil.example"
+    assert mailoutbox[0].bcc == []
+
+
+def test_empty_note_shows_the_error_beside_the_field(l1_client, ticket):
+    response = l1_client.post(
+        reverse("tickets:add_note", args=[ticket.number]), {"visibility": "comment", "body": ""}
+    )
+    assert response.status_code == 200
+    assert response.context["note_forms"][1].errors["body"]
+    assert not Note.objects.exists()
+
+
+def test_note_on_a_closed_ticket_is_refused(l1_client, l1_group):
+    closed = TicketFactory(status=S.CLOSED, assignment_group=l1_group)
+    response = l1_client.post(
+        reverse("tickets:add_note", args=[closed.number]), {"visibility": "work_note", "body": "x"}
+    )
+    assert messages_of(response) == [f"{closed.number} is Closed and can no longer be changed."]
+    assert not Note.objects.exists()
+
+
+def test_watch_list_add_and_remove(l1_client, ticket):
+    url = reverse("tickets:add_watcher", args=[ticket.number])
+    response = l1_client.post(url, {"email": "cc@example.com"})
+    assert messages_of(response) == ["cc@example.com was added to the watch list."]
+    entry = WatchListEntry.objects.get(ticket=ticket)
+    remove = reverse("tickets:remove_watcher", args=[ticket.number, entry.pk])
+    assert l1_client.post(remove).status_code == 302
+    assert not WatchListEntry.objects.exists()
+
+
+def test_watch_list_refuses_a_duplicate(l1_client, l1_agent, ticket):
+    WatchListEntry.objects.create(ticket=ticket, email="cc@example.com", added_by=l1_agent)
+    url = reverse("tickets:add_watcher", args=[ticket.number])
+    response = l1_client.post(url, {"email": "cc@example.com"})
+    assert messages_of(response) == ["cc@example.com is already on the watch list."]
+    assert WatchListEntry.objects.count() == 1
+
+
+def test_watch_list_refuses_an_invalid_address_beside_the_field(l1_client, ticket):
+    url = reverse("tickets:add_watcher", args=[ticket.number])
+    response = l1_client.post(url, {"email": "not-an-address"})
+    assert response.status_code == 200
+    assert response.context["watch_form"].errors["email"]
+    assert 'value="not-an-address"' in response.content.decode()
+
+
+# --- attachments ---------------------------------------------------------------------------
+
+
+def upload(client, ticket, name, content):
+    url = reverse("tickets:upload", args=[ticket.number])
+    return client.post(url, {"file": SimpleUploadedFile(name, content)})
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "content_type"),
+    [("laporan.pdf", PDF, "application/pdf"), ("foto.jpg", JPEG, "image/jpeg")],
+)
+def test_upload_accepts_pdf_and_jpeg(l1_client, ticket, name, content, content_type):
+    response = upload(l1_client, ticket, name, content)
+    assert response.status_code == 302 and response.url.endswith("#attachments")
+    attachment = Attachment.objects.get()
+    assert (attachment.original_name, attachment.content_type) == (name, content_type)
+    assert name not in attachment.file.name
+
+
+def test_upload_recognises_the_type_by_content_not_name(l1_client, ticket):
+    response = upload(l1_client, ticket, "virus.pdf", b"MZ\x90\x00 not a pdf")
+    assert response.status_code == 200
+    assert messages_of(response) == ["Only PDF and JPEG files can be attached."]
+    assert not Attachment.objects.exists()
+
+
+def test_upload_refuses_a_file_over_the_limit(l1_client, ticket, settings):
+    settings.ESTIM_MAX_UPLOAD_BYTES = 20
+    response = upload(l1_client, ticket, "big.pdf", PDF)
+    assert "at most 20\xa0bytes can be attached" in messages_of(response)[0]
+    assert not Attachment.objects.exists()
+
+
+def test_upload_makes_the_file_name_safe(l1_client, ticket):
+    upload(l1_client, ticket, "..\\..\\evil\x07name.html", PDF)
+    assert Attachment.objects.get().original_name == "evilname.html.pdf"
+
+
+def test_upload_on_a_closed_ticket_is_refused(l1_client, l1_group):
+    closed = TicketFactory(status=S.CLOSED, assignment_group=l1_group)
+    response = upload(l1_client, closed, "a.pdf", PDF)
+    assert messages_of(response) == [f"{closed.number} is Closed and can no longer be changed."]
+    assert not Attachment.objects.exists()
+
+
+def test_download_is_an_attachment_that_is_not_sniffed(l1_client, ticket):
+    upload(l1_client, ticket, "laporan.pdf", PDF)
+    attachment = Attachment.objects.get()
+    response = l1_client.get(reverse("tickets:download", args=[ticket.number, attachment.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="laporan.pdf"')
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content) == PDF
+
+
+def test_download_is_404_for_who_may_not_see_the_ticket(l1_client, vendor_client, ticket):
+    upload(l1_client, ticket, "laporan.pdf", PDF)
+    url = reverse("tickets:download", args=[ticket.number, Attachment.objects.get().pk])
+    assert vendor_client.get(url).status_code == 404
+
+
+def test_attachments_are_listed_with_uploader_and_time(l1_client, l1_agent, ticket):
+    upload(l1_client, ticket, "laporan.pdf", PDF)
+    html = l1_client.get(detail_url(ticket)).content.decode()
+    assert "laporan.pdf" in html and str(l1_agent) in html
+    assert reverse("tickets:download", args=[ticket.number, Attachment.objects.get().pk]) in html
+
+
+# --- related incidents ---------------------------------------------------------------------
+
+
+def test_link_and_unlink_a_related_incident(l1_client, ticket, l1_group):
+    other = TicketFactory(status=S.NEW, assignment_group=l1_group)
+    url = reverse("tickets:link_related", args=[ticket.number])
+    response = l1_client.post(url, {"number": other.number.lower()})
+    assert messages_of(response) == [f"{other.number} is now related."]
+    assert list(other.related.all()) == [ticket]
+    unlink = reverse("tickets:unlink_related", args=[ticket.number, other.number])
+    l1_client.post(unlink)
+    assert not ticket.related.exists()
+
+
+def test_link_refuses_the_incident_itself_beside_the_field(l1_client, ticket):
+    url = reverse("tickets:link_related", args=[ticket.number])
+    response = l1_client.post(url, {"number": ticket.number})
+    assert response.status_code == 200
+    assert response.context["related_form"].errors["number"] == [
+        "An incident cannot be related to itself."
+    ]
+
+
+def test_link_refuses_an_incident_the_user_may_not_see(vendor_client, vendor_agent, l1_group):
+    vendor_group = vendor_agent.assignment_groups.get()
+    mine = TicketFactory(status=S.IN_PROGRESS, assignment_group=vendor_group)
+    hidden = TicketFactory(status=S.NEW, assignment_group=l1_group)
+    url = reverse("tickets:link_related", args=[mine.number])
+    response = vendor_client.post(url, {"number": hidden.number})
+    assert response.context["related_form"].errors["number"] == [
+        f"There is no incident {hidden.number}."
+    ]
+    assert not mine.related.exists()
+
+
+# --- print, and POST-only addresses --------------------------------------------------------
+
+
+def test_print_page_shows_the_incident_and_its_notes(l1_client, l1_agent, ticket):
+    workflow.add_note(ticket, by=l1_agent, visibility=Note.Visibility.WORK_NOTE, body="Cek log")
+    response = l1_client.get(reverse("tickets:print", args=[ticket.number]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert ticket.number in html and "Cek log" in html and "data-print" in html
+    assert "<form" not in html.split('class="estim-print')[1]
+
+
+def test_print_of_an_unknown_number_is_404(l1_client):
+    assert l1_client.get(reverse("tickets:print", args=["INC-2026-000404"])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("name", "extra"),
+    [
+        ("tickets:add_note", []),
+        ("tickets:add_watcher", []),
+        ("tickets:remove_watcher", [1]),
+        ("tickets:upload", []),
+        ("tickets:link_related", []),
+        ("tickets:unlink_related", ["INC-2026-000001"]),
+    ],
+)
+def test_post_only_addresses_answer_get_with_405(l1_client, ticket, name, extra):
+    response = l1_client.get(reverse(name, args=[ticket.number, *extra]))
+    assert response.status_code == 405
+
+
+def test_action_buttons_of_another_group_member(client, ticket):
+    # A second first-line agent may act; a member of an unrelated group may not.
+    other = UserFactory(groups=[AssignmentGroupFactory(name="Service Desk Pusat")])
+    client.force_login(other)
+    response = client.get(detail_url(ticket))
+    assert response.context["buttons"] == []

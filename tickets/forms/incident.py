@@ -1,0 +1,448 @@
+"""The incident form: Create New, and the fields of the incident page with its Save button."""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import re
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Field, Layout, Row
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import QueryDict
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.html import conditional_escape, format_html, json_script
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import User
+from taxonomy.models import Category
+from taxonomy.paths import LEVEL_FIELDS, validate_path
+
+from ..history import show_moment
+from ..models import PRIORITY_MATRIX, Ticket, TicketEvent, compute_priority
+from ..picklists import PICK_LIST_MODELS, PickLists, load_users
+from ..richtext import clean_html
+from ..workflow import EDITABLE_FIELDS
+from .common import chosen_id, set_choices
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+def _same(value, raw) -> bool:
+    """Whether a cleaned form value equals a raw value of the history (ids, ISO times)."""
+    if value in (None, "") or raw in (None, ""):
+        return value in (None, "") and raw in (None, "")
+    if hasattr(value, "pk"):
+        return value.pk == raw
+    if isinstance(value, datetime.datetime):
+        # The browser's input holds minutes only.
+        moment = parse_datetime(str(raw))
+        return moment is not None and moment.replace(second=0, microsecond=0) == value
+    return value == raw
+
+
+class Markup:
+    """Ready HTML placed in a crispy layout as it is.
+
+    Unlike crispy's HTML(), it is not rendered as a template, so a value someone typed (a
+    name with "{{" in it) can never run as template code.
+    """
+
+    def __init__(self, html: str):
+        self.html = html
+
+    def render(self, form, context, template_pack=None, **kwargs) -> str:
+        return self.html
+
+
+def _static(label: str, value: str, *, name: str) -> Markup:
+    """A read-only line in the form's grid (Number, Opened, State, ...); value is safe HTML."""
+    return Markup(
+        format_html(
+            '<div class="row mb-3"><div class="col-sm-4 col-form-label col-form-label-sm '
+            'estim-label">{}</div><div class="col-sm-8"><div class="form-control-plaintext '
+            'form-control-sm" data-static="{}">{}</div></div></div>',
+            label,
+            name,
+            mark_safe(value),  # the caller builds it from escaped parts
+        )
+    )
+
+
+class IncidentForm(forms.ModelForm):
+    """The incident's fields in the guide's two columns: Create New, and Save on the page.
+
+    On a new ticket the taxonomy and the pick lists offer only active entries; an existing
+    ticket keeps its current values valid even if they were deactivated since. The state, the
+    number, the opening and the priority are shown, never edited: priority follows impact and
+    urgency (the browser shows it as they change; the workflow computes what is stored).
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Ticket
+        fields = [*EDITABLE_FIELDS, "assignment_group"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "back_dated": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format=DATETIME_LOCAL
+            ),
+            "requested_by": forms.TextInput(attrs={"autocomplete": "off"}),
+            "nib": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            "nik": forms.TextInput(attrs={"autocomplete": "off"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "off"}),
+        }
+        # The guide's own labels.
+        labels = {
+            "template": gettext_lazy("Template"),
+            "requested_by": gettext_lazy("Requested By"),
+            "company_name": gettext_lazy("Nama Perusahaan"),
+            "phone": gettext_lazy("Phone Number"),
+            "nib": gettext_lazy("NIB"),
+            "nik": gettext_lazy("NIK/Passport"),
+            "email": gettext_lazy("Email"),
+            "category": gettext_lazy("Category"),
+            "sub_category": gettext_lazy("Sub Category"),
+            "item_category": gettext_lazy("Item Category"),
+            "item_name": gettext_lazy("Item Name"),
+            "location": gettext_lazy("Location"),
+            "building": gettext_lazy("Building"),
+            "location_description": gettext_lazy("Location Description"),
+            "short_description": gettext_lazy("Short Description"),
+            "description": gettext_lazy("Description"),
+            "incident_type": gettext_lazy("Incident Type"),
+            "back_dated": gettext_lazy("Back Dated"),
+            "contact_type": gettext_lazy("Contact Type"),
+            "impact": gettext_lazy("Impact"),
+            "urgency": gettext_lazy("Urgency"),
+            "assignment_group": gettext_lazy("Assignment Group"),
+            "assigned_to": gettext_lazy("Assigned To"),
+            "vendor": gettext_lazy("Vendor"),
+            "is_vip": gettext_lazy("VIP"),
+        }
+
+    def __init__(
+        self,
+        *args,
+        user: User,
+        pick_lists: PickLists | None = None,
+        members: list[User] | None = None,
+        assign_url: str | None = None,
+        **kwargs,
+    ):
+        instance = kwargs.get("instance")
+        # Work on a copy: an invalid or refused save must not change the ticket the page shows.
+        kwargs["instance"] = copy.copy(instance) if instance is not None else None
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.is_new = instance is None
+        current = self.instance
+        if self.is_new:
+            del self.fields["version"]
+            # Left empty, the workflow gives the ticket to the first-line group.
+            self.fields["assignment_group"].required = False
+            home = user.home_group()
+            if home is not None and home.is_l1:
+                self.initial.setdefault("assignment_group", home.pk)
+        else:
+            del self.fields["template"], self.fields["assignment_group"]
+            self.initial.setdefault("version", current.version)
+            if current.back_dated:
+                # The browser's input has minutes only; untouched, it must not count as a change.
+                self.initial["back_dated"] = timezone.localtime(current.back_dated).replace(
+                    second=0, microsecond=0
+                )
+        self._narrow(current, pick_lists, members)
+        self._decorate()
+        self.helper = self._helper(current, assign_url)
+
+    # The querysets validate what is submitted; the options shown come from one query.
+    def _narrow(self, current: Ticket, pick_lists: PickLists | None, members) -> None:
+        kept = {name: getattr(current, f"{name}_id", None) for name in self.fields}
+        if pick_lists is None:
+            pick_lists = PickLists(
+                active=["taxonomy", "incident_type", "location", "vendor"]
+                + (["template", "group"] if self.is_new else []),
+                keep={
+                    "taxonomy": {kept[name] for name in LEVEL_FIELDS},
+                    "incident_type": {kept["incident_type"]},
+                    "location": {kept["location"]},
+                    "vendor": {kept["vendor"]},
+                },
+            )
+        for depth, name in enumerate(LEVEL_FIELDS, start=1):
+            field = self.fields[name]
+            field.queryset = Category.objects.filter(level=depth).filter(
+                Q(is_active=True) | Q(pk=kept[name])
+            )
+            parent = chosen_id(self, LEVEL_FIELDS[depth - 2]) if depth > 1 else None
+            options = pick_lists.children(parent) if depth == 1 or parent else []
+            chosen = chosen_id(self, name)
+            if chosen and chosen not in {pk for pk, _name in options}:
+                # Keep what was typed on screen, even if it does not fit; clean() says why.
+                name_of_chosen = pick_lists.name("taxonomy", chosen)
+                if name_of_chosen:
+                    options = [*options, (chosen, name_of_chosen)]
+            set_choices(field, options)
+        for name, kind in (
+            ("incident_type", "incident_type"),
+            ("location", "location"),
+            ("vendor", "vendor"),
+            ("template", "template"),
+            ("assignment_group", "group"),
+        ):
+            if name not in self.fields:
+                continue
+            model = PICK_LIST_MODELS[kind]
+            self.fields[name].queryset = model.objects.filter(
+                Q(is_active=True) | Q(pk=kept.get(name))
+            )
+            set_choices(self.fields[name], pick_lists.choices(kind))
+        group_id = (
+            chosen_id(self, "assignment_group") if self.is_new else current.assignment_group_id
+        )
+        if members is None:
+            members = load_users(group_id, extra=[kept["assigned_to"]])
+        self.fields["assigned_to"].queryset = User.objects.filter(
+            Q(is_active=True) | Q(pk=kept["assigned_to"])
+        )
+        shown = [u for u in members if u.is_member or u.pk == kept["assigned_to"]]
+        set_choices(self.fields["assigned_to"], [(u.pk, str(u)) for u in shown])
+
+    def _decorate(self) -> None:
+        """Compact widgets, and the data- attributes static/js/incident-form.js reads."""
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.Select):
+                widget.attrs["class"] = "form-select-sm"
+            elif not isinstance(widget, forms.CheckboxInput | forms.HiddenInput):
+                widget.attrs["class"] = "form-control-sm"
+        children_url = reverse("tickets:api_taxonomy_children")
+        for depth, name in enumerate(LEVEL_FIELDS, start=1):
+            self.fields[name].widget.attrs.update(
+                {"data-level": depth, "data-children-url": children_url}
+            )
+        self.fields["category"].required = True
+        for name in ("impact", "urgency"):
+            self.fields[name].widget.attrs["data-priority-input"] = name
+        self.fields["requested_by"].widget.attrs.update(
+            {
+                "data-requester-lookup": reverse("tickets:api_requesters"),
+                "placeholder": _("Name, e-mail, NIB or company to look up"),
+            }
+        )
+        members_url = reverse("tickets:api_group_members", args=[0])
+        self.fields["assigned_to"].widget.attrs["data-assignee"] = ""
+        if "assignment_group" in self.fields:
+            self.fields["assignment_group"].widget.attrs.update(
+                {
+                    "data-group-picker": reverse("tickets:api_groups"),
+                    "data-members-url": members_url,
+                }
+            )
+        if "template" in self.fields:
+            self.fields["template"].widget.attrs["data-template-url"] = reverse(
+                "tickets:api_template", args=[0]
+            )
+
+    def _helper(self, current: Ticket, assign_url: str | None) -> FormHelper:
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.disable_csrf = True
+        helper.form_class = "form-horizontal"
+        helper.label_class = "col-sm-4 col-form-label col-form-label-sm estim-label"
+        helper.field_class = "col-sm-8"
+        new = self.is_new
+        home = self.user.home_group()
+        opened_by = conditional_escape(self.user if new else current.opened_by)
+        opened_group = home if new else current.opened_by_group
+        if opened_group:
+            opened_by = format_html(
+                '{} <span class="text-body-secondary">({})</span>', opened_by, opened_group
+            )
+        priority = (
+            current.get_priority_display() if not new else self._initial_priority_label() or "—"
+        )
+        matrix = {f"{i}-{u}": str(p.label) for (i, u), p in PRIORITY_MATRIX.items()}
+        state = render_to_string("tickets/_status_badge.html", {"ticket": current})
+        group_line = []
+        if not new:
+            group_value = conditional_escape(current.assignment_group)
+            if assign_url:
+                group_value = format_html(
+                    '{} <a class="btn btn-sm btn-outline-primary ms-2" href="{}" '
+                    'data-bs-toggle="modal" data-bs-target="#act-assign">{}</a>',
+                    group_value,
+                    assign_url,
+                    _("Assign"),
+                )
+            group_line = [_static(_("Assignment Group"), group_value, name="assignment_group")]
+        left = [
+            *(["template"] if new else []),
+            _static(
+                _("Number"),
+                conditional_escape(_("given on save") if new else current.number),
+                name="number",
+            ),
+            "requested_by",
+            "company_name",
+            "phone",
+            "nib",
+            "nik",
+            "email",
+            *LEVEL_FIELDS,
+            "location",
+            "building",
+            "location_description",
+            "short_description",
+            "description",
+        ]
+        right = [
+            "incident_type",
+            _static(
+                _("Opened"),
+                conditional_escape(show_moment(timezone.now() if new else current.opened_at)),
+                name="opened",
+            ),
+            _static(_("Opened By"), opened_by, name="opened_by"),
+            Field("back_dated"),
+            _static(_("State"), state, name="state"),
+            "contact_type",
+            "impact",
+            "urgency",
+            _static(
+                _("Priority"),
+                format_html(
+                    "<span data-priority-display>{}</span>{}",
+                    priority,
+                    json_script(matrix, "priority-matrix"),
+                ),
+                name="priority",
+            ),
+            *(["assignment_group"] if new else group_line),
+            "assigned_to",
+            "vendor",
+            "is_vip",
+            *([] if new else ["version"]),
+        ]
+        helper.layout = Layout(
+            Row(
+                Column(*left, css_class="col-lg-6"),
+                Column(*right, css_class="col-lg-6"),
+            )
+        )
+        return helper
+
+    def _initial_priority_label(self) -> str | None:
+        try:
+            return compute_priority(int(self["impact"].value()), int(self["urgency"].value())).label
+        except (TypeError, ValueError, KeyError):
+            return None
+
+    def clean_back_dated(self):
+        value = self.cleaned_data.get("back_dated")
+        if value is not None and value > timezone.now():
+            raise ValidationError(_("Back Dated cannot be in the future."))
+        return value
+
+    def clean_nib(self):
+        value = self.cleaned_data.get("nib", "")
+        if value and not (value.isdigit() and len(value) == 13):
+            raise ValidationError(_("A NIB has 13 digits."))
+        return value
+
+    def clean_nik(self):
+        value = self.cleaned_data.get("nik", "").upper()
+        if value.isdigit() and len(value) != 16:
+            raise ValidationError(_("A NIK has 16 digits."))
+        if value and not value.isalnum():
+            raise ValidationError(_("Enter a 16-digit NIK or a passport number."))
+        return value
+
+    def clean_phone(self):
+        value = self.cleaned_data.get("phone", "")
+        if value and not re.fullmatch(r"\+?[0-9][0-9 ()\-]{4,19}", value):
+            raise ValidationError(_("Enter a phone number: digits, spaces, +, - and ()."))
+        return value
+
+    def clean_description(self):
+        # Rich text: agents may write HTML; what is not safe formatting is removed.
+        return clean_html(self.cleaned_data.get("description", "").replace("\r\n", "\n"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any(name in self.errors for name in LEVEL_FIELDS):
+            try:
+                validate_path(*(cleaned.get(name) for name in LEVEL_FIELDS))
+            except ValidationError as error:
+                self.add_error(None, error)
+        assignee = cleaned.get("assigned_to")
+        group = cleaned.get("assignment_group") if self.is_new else self.instance.assignment_group
+        if (
+            assignee is not None
+            and group is not None
+            and (self.is_new or "assigned_to" in self.changed_data)
+            and not group.members.filter(pk=assignee.pk).exists()
+        ):
+            self.add_error(
+                "assigned_to",
+                _("%(user)s is not a member of %(group)s.") % {"user": assignee, "group": group},
+            )
+        return cleaned
+
+    def rebased_data(self, fresh: Ticket, since: list[TicketEvent]) -> QueryDict:
+        """The refused input of a lost update, moved onto the ticket as it is now.
+
+        ``since`` are the history entries saved after the agent loaded the form. A field they
+        changed which this agent left as loaded takes its new value, so saving again cannot
+        undo the other agent's work; what this agent changed stays as typed.
+        """
+        as_loaded: dict[str, Any] = {}
+        for event in since:
+            for name, pair in event.data.get("changes", {}).items():
+                as_loaded.setdefault(name, pair[0])
+        data = self.data.copy()
+        data[self.add_prefix("version")] = str(fresh.version)
+        for name, raw in as_loaded.items():
+            if name not in self.fields or name not in self.cleaned_data:
+                continue
+            if not _same(self.cleaned_data[name], raw):
+                continue
+            value = getattr(fresh, name)
+            if value is True:
+                data[self.add_prefix(name)] = "on"
+            elif value is False or value is None:
+                data.pop(self.add_prefix(name), None)
+            elif isinstance(value, datetime.datetime):
+                data[self.add_prefix(name)] = timezone.localtime(value).strftime(DATETIME_LOCAL)
+            else:
+                data[self.add_prefix(name)] = str(getattr(value, "pk", value))
+        return data
+
+    def changes(self) -> dict:
+        """The edited fields that differ from the ticket as loaded, for update_ticket()."""
+        return {name: self.cleaned_data[name] for name in self.changed_data if name != "version"}
+
+    def create_values(self) -> dict:
+        """The fields for create_ticket()."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
+
+def script_text() -> dict[str, str]:
+    """Translated words that static/js/incident-form.js shows (read from a JSON block)."""
+    return {
+        "searchGroups": _("Search group or company"),
+        "sortAsc": _("A→Z"),
+        "sortDesc": _("Z→A"),
+        "sortTitle": _("Sort by name"),
+        "firstLine": _("the first-line group"),
+    }

@@ -1,0 +1,145 @@
+"""The forms of the incident page's tabs: notes, watch list, attachments, related incidents."""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import User
+
+from ..models import Note, Ticket
+
+
+class _TabForm(forms.Form):
+    # Its own id prefix, so its fields never share an id with the incident form's.
+    id_prefix = "tab"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class NoteForm(_TabForm):
+    """A work note or an additional comment; each has its own box on the Notes tab."""
+
+    visibility = forms.ChoiceField(choices=Note.Visibility.choices, widget=forms.HiddenInput)
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+
+    LABELS = {
+        Note.Visibility.WORK_NOTE: gettext_lazy("Work notes"),
+        Note.Visibility.COMMENT: gettext_lazy("Additional comments (Customer visible)"),
+    }
+
+    def __init__(self, *args, visibility: str, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{visibility}_%s")
+        super().__init__(*args, initial={"visibility": visibility}, **kwargs)
+        # Not "visibility": templates would find the bound field of that name first.
+        self.kind = visibility
+        self.fields["body"].label = self.LABELS[visibility]
+
+
+class WatchForm(_TabForm):
+    id_prefix = "watch"
+    email = forms.EmailField(
+        label=gettext_lazy("Add to watch list"),
+        widget=forms.EmailInput(attrs={"placeholder": "nama@perusahaan.co.id"}),
+    )
+
+
+def safe_file_name(name: str) -> str:
+    """The file name a browser sent, without folders or control characters."""
+    name = os.path.basename(name.replace("\\", "/"))
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()
+    return name[-255:] or "attachment"
+
+
+# What an upload must start with to be accepted, and how it is then stored and served.
+UPLOAD_TYPES = (
+    (b"%PDF-", "application/pdf", (".pdf",)),
+    (b"\xff\xd8\xff", "image/jpeg", (".jpg", ".jpeg")),
+)
+
+
+def max_upload_bytes() -> int:
+    return getattr(settings, "ESTIM_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+
+
+class AttachmentForm(_TabForm):
+    """A PDF or JPEG, recognised by its content, not by its name."""
+
+    id_prefix = "upload"
+
+    file = forms.FileField(
+        label=gettext_lazy("File (PDF or JPG)"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.jpg,.jpeg,application/pdf,image/jpeg"}
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = max_upload_bytes()
+        if upload.size > limit:
+            raise ValidationError(
+                _("The file is %(size)s; at most %(limit)s can be attached.")
+                % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
+            )
+        upload.seek(0)
+        head = upload.read(8)
+        upload.seek(0)
+        for magic, content_type, extensions in UPLOAD_TYPES:
+            if head.startswith(magic):
+                name = safe_file_name(upload.name)
+                if not name.lower().endswith(extensions):
+                    name = f"{name}{extensions[0]}"
+                self.cleaned_data["content_type"] = content_type
+                self.cleaned_data["original_name"] = name
+                return upload
+        raise ValidationError(_("Only PDF and JPEG files can be attached."))
+
+
+class RelatedForm(_TabForm):
+    """Another incident, by number, that the user may see."""
+
+    id_prefix = "related"
+
+    number = forms.CharField(
+        label=gettext_lazy("Incident number"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": "INC-2026-000123",
+                "autocomplete": "off",
+                "list": "related-options",
+            }
+        ),
+    )
+
+    def __init__(self, *args, user: User, ticket: Ticket, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.ticket = user, ticket
+        self.fields["number"].widget.attrs["data-incident-lookup"] = reverse(
+            "tickets:api_incidents"
+        )
+
+    def clean_number(self):
+        number = self.cleaned_data["number"].strip().upper()
+        if number == self.ticket.number:
+            raise ValidationError(_("An incident cannot be related to itself."))
+        other = Ticket.objects.visible_to(self.user).filter(number=number).first()
+        if other is None:
+            raise ValidationError(_("There is no incident %(number)s.") % {"number": number})
+        self.cleaned_data["other"] = other
+        return number
