@@ -22,6 +22,7 @@ from accounts.demo import DEMO_PASSWORD
 from accounts.models import AssignmentGroup, Company, User
 from taxonomy.models import Category
 
+from . import tallies
 from .models import (
     PRIORITY_MATRIX,
     Attachment,
@@ -328,6 +329,7 @@ def generate(
         if progress:
             progress(done)
     writer.reset_sequences([Ticket, TicketEvent, Note, GroupHolding, WatchListEntry, Attachment])
+    tallies.rebuild()
     return done
 
 

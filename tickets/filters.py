@@ -112,9 +112,13 @@ class TicketFilter(django_filters.FilterSet):
         return queryset.filter(number__startswith=value)
 
     def filter_opened_from(self, queryset, name, value):
+        if value <= datetime.date.min:
+            return queryset
         return queryset.filter(opened_at__gte=_day_start(value))
 
     def filter_opened_to(self, queryset, name, value):
+        if value >= datetime.date.max:
+            return queryset
         return queryset.filter(opened_at__lt=_day_start(value + datetime.timedelta(days=1)))
 
     def filter_requester(self, queryset, name, value):

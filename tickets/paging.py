@@ -11,6 +11,12 @@ class ReversiblePaginator(Paginator):
     queryset must be ordered by a unique key (the queues add the id to every ordering).
     """
 
+    def __init__(self, object_list, per_page, *, count: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        if count is not None:
+            # A total already known exactly (from the tallies) spares the COUNT query.
+            self.__dict__["count"] = count
+
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from .models import Ticket
+from .models import Ticket, TicketTally
 from .querysets import TicketQuerySet
 
 
@@ -21,17 +22,36 @@ class Queue:
     slug: str
     title: str
     tickets: Callable[[TicketQuerySet, object], TicketQuerySet]
+    # The same set as a condition on the tallies, for an exact total without counting rows;
+    # None where the tallies cannot tell (per-user queues).
+    tally: Callable[[object], Q] | None = None
+
+
+def _open_tally() -> Q:
+    return Q(status__in=Ticket.OPEN_STATUSES)
 
 
 QUEUES = [
-    Queue("my-group", _("Assigned To My Group"), lambda qs, user: qs.open().in_groups_of(user)),
+    Queue(
+        "my-group",
+        _("Assigned To My Group"),
+        lambda qs, user: qs.open().in_groups_of(user),
+        lambda user: _open_tally() & Q(assignment_group_id__in=user.group_ids()),
+    ),
     Queue("assigned-to-me", _("Assigned To Me"), lambda qs, user: qs.open().assigned_to(user)),
     Queue("my-open", _("My Open Ticket"), lambda qs, user: qs.open().opened_by(user)),
-    Queue("open", _("Incident Ticket"), lambda qs, user: qs.open()),
-    Queue("vip", _("Incident VIP"), lambda qs, user: qs.vip()),
-    Queue("all", _("All Incident"), lambda qs, user: qs),
+    Queue("open", _("Incident Ticket"), lambda qs, user: qs.open(), lambda user: _open_tally()),
+    Queue("vip", _("Incident VIP"), lambda qs, user: qs.vip(), lambda user: Q(is_vip=True)),
+    Queue("all", _("All Incident"), lambda qs, user: qs, lambda user: Q()),
 ]
 QUEUES_BY_SLUG = {queue.slug: queue for queue in QUEUES}
+
+# Filters the tallies can answer, and the tally column each one constrains.
+TALLY_FILTERS = {
+    "state": "status",
+    "sub_category": "sub_category_id",
+    "group": "assignment_group_id",
+}
 
 
 def queue_tickets(slug: str, user) -> TicketQuerySet:
@@ -39,36 +59,63 @@ def queue_tickets(slug: str, user) -> TicketQuerySet:
     return QUEUES_BY_SLUG[slug].tickets(Ticket.objects.visible_to(user), user)
 
 
-def count_many(querysets: dict[str, TicketQuerySet]) -> dict[str, int]:
-    """Exact counts of several querysets in one round trip, each on its own indexes.
+def tally_total(slug: str, user, filters: dict) -> int | None:
+    """The exact total of a queue under the given filter values, from the tallies, or None
+    when the tallies cannot answer (a per-user queue, a vendor's partial view, or a filter
+    on a field they do not hold)."""
+    queue = QUEUES_BY_SLUG[slug]
+    if queue.tally is None or not (slug == "my-group" or user.sees_all_incidents()):
+        return None
+    used = {name: value for name, value in filters.items() if value not in (None, "", [])}
+    if not set(used) <= set(TALLY_FILTERS):
+        return None
+    condition = queue.tally(user)
+    for name, value in used.items():
+        condition &= Q(**{TALLY_FILTERS[name]: value})
+    return count_many({"total": TicketTally.objects.filter(condition)})["total"]
 
-    (One aggregate with FILTER clauses would read every row of the table instead.)
+
+def count_many(parts: dict[str, QuerySet]) -> dict[str, int]:
+    """Exact numbers for several querysets in one round trip, each on its own indexes.
+
+    A queryset of tickets is counted; a queryset of tallies has its ``n`` summed. (One
+    aggregate with FILTER clauses would read every row of the table instead.)
     """
-    selects, params, counts = [], [], {}
-    for name, queryset in querysets.items():
+    selects, params, numbers = [], [], {}
+    for name, queryset in parts.items():
+        is_tally = queryset.model is TicketTally
         try:
-            sql, sql_params = queryset.order_by().values("pk").query.sql_with_params()
+            sql, sql_params = (
+                queryset.order_by().values("n" if is_tally else "pk").query.sql_with_params()
+            )
         except EmptyResultSet:
-            counts[name] = 0
+            numbers[name] = 0
             continue
-        selects.append(f"(SELECT COUNT(*) FROM ({sql}) AS part_{len(selects)})")
+        alias = f"part_{len(selects)}"
+        what = f"COALESCE(SUM({alias}.n), 0)" if is_tally else "COUNT(*)"
+        selects.append(f"(SELECT {what} FROM ({sql}) AS {alias})")
         params.extend(sql_params)
     if selects:
         with connection.cursor() as cursor:
             cursor.execute("SELECT " + ", ".join(selects), params)
             row = cursor.fetchone()
-        remaining = [name for name in querysets if name not in counts]
-        counts.update(zip(remaining, row, strict=True))
-    return {name: counts[name] for name in querysets}
+        remaining = [name for name in parts if name not in numbers]
+        numbers.update(zip(remaining, (int(value) for value in row), strict=True))
+    return {name: numbers[name] for name in parts}
 
 
 def header_counters(user) -> dict[str, int]:
-    """My Ticket, My Assignment and Assignment Group: the user's open tickets."""
+    """My Ticket, My Assignment and Assignment Group: the user's open tickets.
+
+    The group's total comes from the tallies: a first-line group holds tens of thousands.
+    """
     open_tickets = Ticket.objects.visible_to(user).open()
     return count_many(
         {
             "my_ticket": open_tickets.opened_by(user),
             "my_assignment": open_tickets.assigned_to(user),
-            "my_group": open_tickets.in_groups_of(user),
+            "my_group": TicketTally.objects.filter(
+                assignment_group_id__in=user.group_ids(), status__in=Ticket.OPEN_STATUSES
+            ),
         }
     )

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from accounts.models import AssignmentGroup, User
 from taxonomy.paths import validate_path
 
-from . import notifications
+from . import notifications, tallies
 from .models import (
     Attachment,
     CloseCode,
@@ -223,6 +223,7 @@ def _write(
     An edit that changes nothing writes nothing and returns None.
     """
     from_status = ticket.status
+    tally_before = tallies.key_of(ticket)
     diff: dict[str, list[Any]] = {}
     for name, value in changes.items():
         field = ticket._meta.get_field(name)
@@ -245,6 +246,7 @@ def _write(
     # The row is locked, so this increment cannot race.
     ticket.version += 1
     ticket.save(update_fields=[*update_fields, "status", "priority", "version", "updated_at"])
+    tallies.move(tally_before, tallies.key_of(ticket))
     if "assignment_group" in diff:
         GroupHolding.objects.get_or_create(ticket=ticket, group_id=ticket.assignment_group_id)
     return TicketEvent.objects.create(
@@ -320,6 +322,7 @@ def create_ticket(*, by: User, **values: Any) -> Ticket:
         )
         ticket.number = _next_number(now)
         ticket.save()
+        tallies.move(None, tallies.key_of(ticket))
         GroupHolding.objects.create(ticket=ticket, group=group)
         initial = {
             name: [None, _raw(getattr(ticket, ticket._meta.get_field(name).attname))]

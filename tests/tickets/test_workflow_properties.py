@@ -5,6 +5,7 @@ member of the assignment group, and the priority always follows the matrix."""
 import itertools
 
 import pytest
+from django.db.models import Count
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,7 +18,7 @@ from tests.factories import (
     VendorFactory,
 )
 from tickets import workflow
-from tickets.models import Ticket, TicketEvent, compute_priority
+from tickets.models import Ticket, TicketEvent, TicketTally, compute_priority
 
 pytestmark = pytest.mark.django_db
 
@@ -84,10 +85,31 @@ def _perform(name, ticket, user, group, member, value):
             ticket, by=user, close_code=CloseCodeFactory(), close_notes="ok"
         ),
         "update": lambda: workflow.update_ticket(
-            ticket, by=user, changes={"impact": 1 + value % 3, "urgency": 1 + value // 3 % 3}
+            ticket,
+            by=user,
+            changes={
+                "impact": 1 + value % 3,
+                "urgency": 1 + value // 3 % 3,
+                "is_vip": value % 2 == 1,
+            },
         ),
     }
     calls[name]()
+
+
+def _tallies():
+    return {
+        (t.assignment_group_id, t.status, t.sub_category_id, t.is_vip): t.n
+        for t in TicketTally.objects.exclude(n=0)
+    }
+
+
+def _recount():
+    rows = Ticket.objects.values("assignment_group_id", "status", "sub_category_id", "is_vip")
+    return {
+        (r["assignment_group_id"], r["status"], r["sub_category_id"] or 0, r["is_vip"]): r["n"]
+        for r in rows.annotate(n=Count("id")).order_by()
+    }
 
 
 def _row(ticket):
@@ -142,3 +164,4 @@ def test_random_actions_keep_the_invariants(steps):
             if t.assigned_to_id is not None:
                 assert t.assignment_group.members.filter(pk=t.assigned_to_id).exists()
             assert t.priority == compute_priority(t.impact, t.urgency)
+        assert _tallies() == _recount()

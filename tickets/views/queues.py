@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,12 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from .. import workflow
+from .. import dashboard, workflow
 from ..exports import csv_rows
 from ..filters import TicketFilter, ordering_for
 from ..models import Ticket
 from ..paging import ReversiblePaginator
-from ..queues import QUEUES_BY_SLUG, queue_tickets
+from ..queues import QUEUES_BY_SLUG, queue_tickets, tally_total
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -32,29 +31,20 @@ def _page_size(raw: str | None) -> int:
 
 @login_required
 def home(request):
-    tickets = Ticket.objects.visible_to(request.user)
-    by_sub_category = list(
-        tickets.values("sub_category__name").annotate(n=Count("pk")).order_by("-n")
-    )
-    labels = dict(Ticket.Status.choices)
-    by_status = [
-        {"status": row["status"], "label": str(labels[row["status"]]), "n": row["n"]}
-        for row in tickets.values("status").annotate(n=Count("pk")).order_by("status")
-    ]
+    data = dashboard.report(request.user)
     chart_data = {
         "subCategory": {
-            "labels": [row["sub_category__name"] or _("(none)") for row in by_sub_category],
-            "counts": [row["n"] for row in by_sub_category],
+            "labels": [row["name"] or _("(none)") for row in data["by_sub_category"]],
+            "counts": [row["n"] for row in data["by_sub_category"]],
         },
         "status": {
-            "labels": [row["label"] for row in by_status],
-            "counts": [row["n"] for row in by_status],
+            "labels": [row["label"] for row in data["by_status"]],
+            "counts": [row["n"] for row in data["by_status"]],
         },
     }
     context = {
-        "by_sub_category": by_sub_category,
-        "by_status": by_status,
-        "total": sum(row["n"] for row in by_status),
+        **data,
+        "total": sum(row["n"] for row in data["by_status"]),
         "chart_data": chart_data,
     }
     return render(request, "tickets/home.html", context)
@@ -68,7 +58,8 @@ def queue(request, slug):
     filterset = TicketFilter(request.GET or None, queryset=queue_tickets(slug, request.user))
     sort = request.GET.get("sort", "")
     tickets = filterset.qs.for_list().order_by(*ordering_for(sort))
-    paginator = ReversiblePaginator(tickets, _page_size(request.GET.get("per_page")))
+    known = tally_total(slug, request.user, getattr(filterset.form, "cleaned_data", {}))
+    paginator = ReversiblePaginator(tickets, _page_size(request.GET.get("per_page")), count=known)
     page = paginator.get_page(request.GET.get("page"))
     context = {
         "queue": definition,

@@ -1,0 +1,86 @@
+"""The tallies stay equal to a recount of the tickets, and answer totals exactly."""
+
+import pytest
+from django.db.models import Count
+from django.urls import reverse
+
+from tests.factories import CategoryFactory, TicketFactory
+from tickets import tallies, workflow
+from tickets.models import Ticket, TicketTally
+from tickets.queues import tally_total
+
+pytestmark = pytest.mark.django_db
+
+S = Ticket.Status
+
+
+def _tallies():
+    return {
+        (t.assignment_group_id, t.status, t.sub_category_id, t.is_vip): t.n
+        for t in TicketTally.objects.exclude(n=0)
+    }
+
+
+def _recount():
+    rows = Ticket.objects.values("assignment_group_id", "status", "sub_category_id", "is_vip")
+    return {
+        (r["assignment_group_id"], r["status"], r["sub_category_id"] or 0, r["is_vip"]): r["n"]
+        for r in rows.annotate(n=Count("id")).order_by()
+    }
+
+
+def test_workflow_keeps_tallies_equal_to_a_recount(l1_agent, l2_agent, l2_group):
+    root = CategoryFactory()
+    ticket = workflow.create_ticket(
+        by=l1_agent,
+        short_description="x",
+        category=root,
+        contact_type="email",
+        impact=1,
+        urgency=1,
+    )
+    assert _tallies() == _recount()
+    workflow.assign_ticket(ticket, by=l1_agent, group=l2_group)
+    workflow.pick_up_ticket(ticket, by=l2_agent)
+    sub = CategoryFactory(parent=root)
+    workflow.update_ticket(ticket, by=l2_agent, changes={"sub_category": sub, "is_vip": True})
+    workflow.resolve_ticket(ticket, by=l2_agent, resolution="done")
+    assert _tallies() == _recount()
+
+
+def test_rebuild_recounts_from_scratch():
+    TicketFactory.create_batch(3, status=S.NEW)
+    Ticket.objects.update(status=S.CANCELLED)  # behind the tallies' back
+    tallies.rebuild()
+    assert _tallies() == _recount()
+
+
+def test_opposite_moves_cancel_out(l1_group, l2_group):
+    a = (l1_group.pk, S.NEW, 0, False)
+    b = (l2_group.pk, S.ASSIGNED, 0, False)
+    tallies.move(None, a)
+    tallies.move(a, b)
+    tallies.move(b, a)
+    assert {(t.assignment_group_id, t.status): t.n for t in TicketTally.objects.all()} == {
+        (l1_group.pk, S.NEW): 1,
+        (l2_group.pk, S.ASSIGNED): 0,
+    }
+
+
+def test_queue_total_comes_from_the_tallies_and_is_exact(
+    l1_client, l1_group, django_assert_num_queries
+):
+    sub = CategoryFactory(parent=CategoryFactory())
+    TicketFactory.create_batch(3, status=S.NEW, sub_category=sub)
+    TicketFactory.create_batch(2, status=S.CLOSED, sub_category=sub)
+    url = reverse("tickets:queue", args=["all"]) + f"?state=new&sub_category={sub.pk}"
+    response = l1_client.get(url)
+    assert response.context["page"].paginator.count == 3
+    assert "[1 - 3 / 3]" in response.content.decode()
+
+
+def test_tallies_do_not_answer_for_a_vendor_or_a_text_filter(vendor_agent, l1_agent):
+    assert tally_total("all", vendor_agent, {}) is None
+    assert tally_total("all", l1_agent, {"text": "login"}) is None
+    assert tally_total("assigned-to-me", l1_agent, {}) is None
+    assert tally_total("all", l1_agent, {"state": "new"}) == 0
