@@ -435,6 +435,16 @@ class Ticket(models.Model):
     def status_colour(self) -> str:
         return self.STATUS_COLOURS[self.status]
 
+    # The labels through the choices' enums: get_FOO_display() rebuilds a dict of all the
+    # choices on every call, which adds up over a page of rows.
+    @property
+    def status_label(self) -> str:
+        return Ticket.Status(self.status).label
+
+    @property
+    def priority_label(self) -> str:
+        return Priority(self.priority).label
+
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import datetime
-import re
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -13,7 +12,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import QueryDict
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -25,15 +23,27 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from taxonomy.models import Category
 from taxonomy.paths import LEVEL_FIELDS, validate_path
+from tickets.templatetags.estim import status_badge
 
 from ..history import show_moment
 from ..models import PRIORITY_MATRIX, Ticket, TicketEvent, compute_priority
 from ..picklists import PICK_LIST_MODELS, PickLists, load_users
 from ..richtext import clean_html
+from ..validators import (
+    ID_INPUT_LENGTH,
+    MAX_RICH_TEXT,
+    PHONE_INPUT_LENGTH,
+    normalise_nib,
+    normalise_nik,
+    normalise_phone,
+)
 from ..workflow import EDITABLE_FIELDS
-from .common import chosen_id, set_choices
+from .common import bound_length, chosen_id, set_choices
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+# Older Back Dated values are typing mistakes (0202 for 2020); the oldest years would also
+# overflow when converted to UTC.
+EARLIEST_BACK_DATED = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 
 
 def _same(value, raw) -> bool:
@@ -87,6 +97,27 @@ class IncidentForm(forms.ModelForm):
     """
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Wider than their columns: the spaces and dashes typed between digit groups are dropped
+    # (tickets/validators.py), so what is stored always fits.
+    phone = forms.CharField(
+        label=gettext_lazy("Phone Number"),
+        required=False,
+        max_length=PHONE_INPUT_LENGTH,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+        help_text=gettext_lazy("0812..., +62 812... or a landline such as 021 ..."),
+    )
+    nib = forms.CharField(
+        label=gettext_lazy("NIB"),
+        required=False,
+        max_length=ID_INPUT_LENGTH,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    nik = forms.CharField(
+        label=gettext_lazy("NIK/Passport"),
+        required=False,
+        max_length=ID_INPUT_LENGTH,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
 
     class Meta:
         model = Ticket
@@ -97,8 +128,6 @@ class IncidentForm(forms.ModelForm):
                 attrs={"type": "datetime-local"}, format=DATETIME_LOCAL
             ),
             "requested_by": forms.TextInput(attrs={"autocomplete": "off"}),
-            "nib": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-            "nik": forms.TextInput(attrs={"autocomplete": "off"}),
             "email": forms.EmailInput(attrs={"autocomplete": "off"}),
         }
         # The guide's own labels.
@@ -106,9 +135,6 @@ class IncidentForm(forms.ModelForm):
             "template": gettext_lazy("Template"),
             "requested_by": gettext_lazy("Requested By"),
             "company_name": gettext_lazy("Nama Perusahaan"),
-            "phone": gettext_lazy("Phone Number"),
-            "nib": gettext_lazy("NIB"),
-            "nik": gettext_lazy("NIK/Passport"),
             "email": gettext_lazy("Email"),
             "category": gettext_lazy("Category"),
             "sub_category": gettext_lazy("Sub Category"),
@@ -161,6 +187,7 @@ class IncidentForm(forms.ModelForm):
                 self.initial["back_dated"] = timezone.localtime(current.back_dated).replace(
                     second=0, microsecond=0
                 )
+        bound_length(self.fields["description"], MAX_RICH_TEXT)
         self._narrow(current, pick_lists, members)
         self._decorate()
         self.helper = self._helper(current, assign_url)
@@ -273,7 +300,7 @@ class IncidentForm(forms.ModelForm):
             current.get_priority_display() if not new else self._initial_priority_label() or "—"
         )
         matrix = {f"{i}-{u}": str(p.label) for (i, u), p in PRIORITY_MATRIX.items()}
-        state = render_to_string("tickets/_status_badge.html", {"ticket": current})
+        state = status_badge(current)
         group_line = []
         if not new:
             group_value = conditional_escape(current.assignment_group)
@@ -350,29 +377,34 @@ class IncidentForm(forms.ModelForm):
 
     def clean_back_dated(self):
         value = self.cleaned_data.get("back_dated")
-        if value is not None and value > timezone.now():
+        if value is None:
+            return value
+        if value > timezone.now():
             raise ValidationError(_("Back Dated cannot be in the future."))
+        if not self.is_new and value > self.instance.opened_at:
+            raise ValidationError(
+                _("Back Dated cannot be after the incident was opened (%(opened)s).")
+                % {"opened": show_moment(self.instance.opened_at)}
+            )
+        if value < EARLIEST_BACK_DATED:
+            raise ValidationError(_("Back Dated cannot be before 1 January 2000."))
         return value
+
+    def _requester_id(self, name: str, normalise) -> str:
+        value = self.cleaned_data.get(name, "")
+        if not self.is_new and value == (self.initial.get(name) or ""):
+            # A value stored before these checks (an import, say) does not block a Save.
+            return value
+        return normalise(value)
 
     def clean_nib(self):
-        value = self.cleaned_data.get("nib", "")
-        if value and not (value.isdigit() and len(value) == 13):
-            raise ValidationError(_("A NIB has 13 digits."))
-        return value
+        return self._requester_id("nib", normalise_nib)
 
     def clean_nik(self):
-        value = self.cleaned_data.get("nik", "").upper()
-        if value.isdigit() and len(value) != 16:
-            raise ValidationError(_("A NIK has 16 digits."))
-        if value and not value.isalnum():
-            raise ValidationError(_("Enter a 16-digit NIK or a passport number."))
-        return value
+        return self._requester_id("nik", normalise_nik)
 
     def clean_phone(self):
-        value = self.cleaned_data.get("phone", "")
-        if value and not re.fullmatch(r"\+?[0-9][0-9 ()\-]{4,19}", value):
-            raise ValidationError(_("Enter a phone number: digits, spaces, +, - and ()."))
-        return value
+        return self._requester_id("phone", normalise_phone)
 
     def clean_description(self):
         # Rich text: agents may write HTML; what is not safe formatting is removed.
@@ -429,8 +461,16 @@ class IncidentForm(forms.ModelForm):
         return data
 
     def changes(self) -> dict:
-        """The edited fields that differ from the ticket as loaded, for update_ticket()."""
-        return {name: self.cleaned_data[name] for name in self.changed_data if name != "version"}
+        """The edited fields that differ from the ticket as loaded, for update_ticket().
+
+        A value typed differently but stored the same ("0812 3456 7890" for +6281234567890)
+        is no change.
+        """
+        return {
+            name: self.cleaned_data[name]
+            for name in self.changed_data
+            if name != "version" and self.cleaned_data[name] != self.initial.get(name)
+        }
 
     def create_values(self) -> dict:
         """The fields for create_ticket()."""

@@ -1,0 +1,367 @@
+"""The benchmark: server time and SQL queries of the agent pages on a large database.
+
+    .venv/bin/python bench/run.py                     # PostgreSQL if DATABASE_URL says so
+    .venv/bin/python bench/run.py --incidents 50000   # a smaller database (e.g. SQLite)
+
+It tops the database up to N incidents (seed_demo's generator), logs in as an L1 agent, an L2
+agent and a vendor's L2 agent, and times every page in-process (Django's test client: the
+whole request through middleware, view, queries and template, without network) over many
+requests after a warm-up. A minimal page of ours that renders 50 rows from one indexed query
+is timed in the same run, so results read as ratios that hold on a noisy machine. Results go
+to bench/results/ as Markdown and JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "estim.settings")
+os.environ.setdefault("ESTIM_DEBUG", "false")
+os.environ.setdefault("ESTIM_SECRET_KEY", "benchmark-only-secret-key-0123456789abcdef")
+os.environ["ESTIM_SSL_REDIRECT"] = "false"
+os.environ.setdefault("ESTIM_STATIC_MANIFEST", "false")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from accounts.models import AssignmentGroup, User  # noqa: E402
+from taxonomy.models import Category  # noqa: E402
+from tickets import workflow  # noqa: E402
+from tickets.demo_data import generate  # noqa: E402
+from tickets.models import Note, Ticket  # noqa: E402
+from tickets.queues import queue_tickets  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results"
+# Targets of the performance issue, as multiples of the floor page's median.
+MEDIAN_LIMIT = 3.0
+P95_LIMIT = 6.0
+MAX_QUERIES = 12
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def client_for(username: str) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+class Bench:
+    def __init__(self, requests: int, warmup: int):
+        self.requests = requests
+        self.warmup = warmup
+        self.rows: list[dict] = []
+
+    def measure(self, name: str, call, *, who: str, per_request=None) -> dict:
+        """Time ``call`` (which performs one request and returns the response)."""
+        for _ in range(self.warmup):
+            call()
+        queries = []
+        with connection.execute_wrapper(
+            lambda execute, sql, *a: queries.append(sql) or execute(sql, *a)
+        ):
+            response = call()
+        status = response.status_code
+        times = []
+        for _ in range(self.requests):
+            if per_request:
+                per_request()
+            started = time.perf_counter()
+            call()
+            times.append((time.perf_counter() - started) * 1000)
+        row = {
+            "page": name,
+            "as": who,
+            "status": status,
+            "queries": len(queries),
+            "median_ms": round(statistics.median(times), 2),
+            "p95_ms": round(percentile(times, 0.95), 2),
+            "requests": len(times),
+        }
+        self.rows.append(row)
+        print(
+            f"  {name:48s} {who:8s} {status} q={row['queries']:2d} "
+            f"median {row['median_ms']:7.2f} ms  p95 {row['p95_ms']:7.2f} ms",
+            flush=True,
+        )
+        return row
+
+
+def ticket_with_history(l1: User, l2_group: AssignmentGroup, size: int) -> Ticket:
+    """An incident with ``size`` notes and ``size`` history rows."""
+    leaf = Category.objects.filter(level=4).select_related("parent__parent__parent").first()
+    ticket = workflow.create_ticket(
+        by=l1,
+        short_description="Benchmark: incident with a long history",
+        category=leaf.parent.parent.parent,
+        sub_category=leaf.parent.parent,
+        item_category=leaf.parent,
+        item_name=leaf,
+        contact_type="email",
+        impact=1,
+        urgency=3,
+        requested_by="Budi Santoso",
+        company_name="PT Maju Jaya",
+        nib="1234567890123",
+        email="budi@example.co.id",
+    )
+    for n in range(size - 1):
+        workflow.update_ticket(ticket, by=l1, changes={"building": f"Gedung {n}"})
+    for n in range(size):
+        workflow.add_note(
+            ticket, by=l1, visibility=Note.Visibility.WORK_NOTE, body=f"Catatan kerja {n}"
+        )
+    return ticket
+
+
+def fresh_tickets(l1: User, group: AssignmentGroup, count: int) -> list[Ticket]:
+    category = Category.objects.filter(level=1).first()
+    return [
+        workflow.create_ticket(
+            by=l1,
+            short_description=f"Benchmark ticket {n}",
+            category=category,
+            contact_type="phone",
+            impact=2,
+            urgency=2,
+            assignment_group=group,
+        )
+        for n in range(count)
+    ]
+
+
+def csv_export(client: Client, url: str) -> dict:
+    """Stream a CSV export: time to the first bytes, total time, peak Python memory."""
+    tracemalloc.start()
+    started = time.perf_counter()
+    response = client.get(url)
+    stream = iter(response.streaming_content)
+    first = next(stream)
+    first_ms = (time.perf_counter() - started) * 1000
+    size, lines = len(first), first.count(b"\n")
+    for chunk in stream:
+        size += len(chunk)
+        lines += chunk.count(b"\n")
+    total_ms = (time.perf_counter() - started) * 1000
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {
+        "rows": lines - 1,
+        "first_bytes_ms": round(first_ms, 1),
+        "total_ms": round(total_ms),
+        "megabytes": round(size / 1e6, 1),
+        "peak_python_memory_mb": round(peak / 1e6, 1),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    vendor = connection.vendor
+    parser.add_argument(
+        "--incidents", type=int, default=1_000_000 if vendor == "postgresql" else 50_000
+    )
+    parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--export-rows", type=int, default=100_000)
+    parser.add_argument("--label", default="")
+    args = parser.parse_args()
+
+    have = Ticket.objects.count()
+    if have < args.incidents:
+        print(f"Adding {args.incidents - have:,} incidents to {have:,} ...", flush=True)
+        started = time.monotonic()
+        generate(args.incidents - have)
+        print(f"  done in {time.monotonic() - started:.0f} s", flush=True)
+    total = Ticket.objects.count()
+    l1 = User.objects.get(username="l1.agent")
+    l2_group = AssignmentGroup.objects.get(name="L2 BKPM")
+    l1_group = AssignmentGroup.objects.get(name="Helpcenter L1 BKPM")
+    print(f"{total:,} incidents on {vendor}; preparing tickets ...", flush=True)
+    long_ticket = ticket_with_history(l1, l2_group, 50)
+    to_pick = iter(fresh_tickets(l1, l1_group, args.requests + args.warmup + 2))
+    to_resolve = fresh_tickets(l1, l1_group, args.requests + args.warmup + 2)
+    for ticket in to_resolve:
+        workflow.pick_up_ticket(ticket, by=l1)
+    to_resolve_iter = iter(to_resolve)
+    sub = Category.objects.get_by_natural_key("TEKNOLOGI INFORMASI", "SISTEM OSS")
+    sample = (
+        Ticket.objects.exclude(nib="").order_by("-opened_at").values_list("nib", flat=True)[1000]
+    )
+    leaf = Category.objects.get_by_natural_key(
+        "TEKNOLOGI INFORMASI", "SISTEM OSS", "LOGIN/HAK AKSES INVESTOR", "TIDAK BISA LOGIN"
+    )
+
+    bench = Bench(args.requests, args.warmup)
+    clients = {who: client_for(who) for who in ("l1.agent", "l2.bkpm", "l2.indosat")}
+    l1c = clients["l1.agent"]
+    my_group = reverse("tickets:queue", args=["my-group"])
+    my_group_size = queue_tickets("my-group", l1).count()
+    my_group_pages = max(1, -(-my_group_size // 50))
+
+    print("Pages:", flush=True)
+    with override_settings(ROOT_URLCONF="bench.urls"):
+        floor = bench.measure(
+            "floor: 50 rows, one indexed query", lambda: l1c.get("/bench/floor/"), who="l1.agent"
+        )
+        for who, client in clients.items():
+            bench.measure("My Homepage", lambda c=client: c.get(reverse("tickets:home")), who=who)
+            bench.measure("Assigned To My Group, page 1", lambda c=client: c.get(my_group), who=who)
+        bench.measure(
+            f"Assigned To My Group, last page ({my_group_pages} of {my_group_size:,} rows)",
+            lambda: l1c.get(f"{my_group}?page={my_group_pages}"),
+            who="l1.agent",
+        )
+        bench.measure(
+            "Assigned To Me",
+            lambda: l1c.get(reverse("tickets:queue", args=["assigned-to-me"])),
+            who="l1.agent",
+        )
+        all_url = reverse("tickets:queue", args=["all"])
+        for who in ("l1.agent", "l2.indosat"):
+            bench.measure(
+                "All Incident by state and sub category",
+                lambda c=clients[who]: c.get(f"{all_url}?state=in_progress&sub_category={sub.pk}"),
+                who=who,
+            )
+        bench.measure(
+            "Search by NIB", lambda: l1c.get(f"{all_url}?requester={sample}"), who="l1.agent"
+        )
+        bench.measure(
+            "Search by text", lambda: l1c.get(f"{all_url}?text=notifikasi"), who="l1.agent"
+        )
+        detail = reverse("tickets:detail", args=[long_ticket.number])
+        bench.measure(
+            "Incident page (50 notes, 50 history rows)", lambda: l1c.get(detail), who="l1.agent"
+        )
+        create_url = reverse("tickets:create")
+        bench.measure("Create New (GET)", lambda: l1c.get(create_url), who="l1.agent")
+        form = {
+            "short_description": "Tidak bisa login OSS",
+            "category": leaf.parent.parent.parent_id,
+            "sub_category": leaf.parent.parent_id,
+            "item_category": leaf.parent_id,
+            "item_name": leaf.pk,
+            "contact_type": "email",
+            "impact": 1,
+            "urgency": 3,
+            "requested_by": "Siti Rahma",
+            "company_name": "PT Sinar Abadi",
+            "nib": "9876543210123",
+            "email": "siti@example.co.id",
+        }
+        bench.measure("Create New (POST)", lambda: l1c.post(create_url, form), who="l1.agent")
+
+        def pick_up():
+            ticket = next(to_pick)
+            return l1c.post(
+                reverse("tickets:act", args=[ticket.number, "pick-up"]), {"version": ticket.version}
+            )
+
+        bench.measure("Pick Up (POST)", pick_up, who="l1.agent")
+
+        def resolve():
+            ticket = Ticket.objects.get(pk=next(to_resolve_iter).pk)
+            return l1c.post(
+                reverse("tickets:act", args=[ticket.number, "resolve"]),
+                {"version": ticket.version, "resolution": "Password direset."},
+            )
+
+        bench.measure("Resolve (POST)", resolve, who="l1.agent")
+
+    # A date range holding about the asked number of rows, newest first.
+    edge = Ticket.objects.order_by("-opened_at").values_list("opened_at", flat=True)[
+        min(args.export_rows, total) - 1
+    ]
+    since = timezone.localtime(edge).date().isoformat()
+    export = csv_export(l1c, reverse("tickets:export_csv", args=["all"]) + f"?opened_from={since}")
+    print(f"  CSV export: {export}", flush=True)
+
+    floor_median = floor["median_ms"]
+    for row in bench.rows:
+        row["median_x_floor"] = round(row["median_ms"] / floor_median, 2)
+        row["p95_x_floor"] = round(row["p95_ms"] / floor_median, 2)
+        row["ok"] = (
+            row["median_x_floor"] <= MEDIAN_LIMIT
+            and row["p95_x_floor"] <= P95_LIMIT
+            and row["queries"] <= MAX_QUERIES
+        ) or row["page"].startswith("floor")
+    first = next(r for r in bench.rows if r["page"] == "Assigned To My Group, page 1")
+    last = next(r for r in bench.rows if r["page"].startswith("Assigned To My Group, last"))
+    report = {
+        "when": timezone.localtime().isoformat(timespec="seconds"),
+        "label": args.label,
+        "database": vendor,
+        "incidents": total,
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "requests_per_page": args.requests,
+        "floor_median_ms": floor_median,
+        "last_page_x_first": round(last["median_ms"] / first["median_ms"], 2),
+        "pages": bench.rows,
+        "csv_export": export,
+    }
+    write(report)
+    return 0
+
+
+def write(report: dict) -> None:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M")
+    name = f"{stamp}-{report['database']}-{report['incidents']}"
+    (RESULTS / f"{name}.json").write_text(json.dumps(report, indent=1))
+    lines = [
+        f"# Benchmark {report['when']} {report['label']}".rstrip(),
+        "",
+        f"{report['incidents']:,} incidents on {report['database']}; {report['machine']}; "
+        f"{report['requests_per_page']} timed requests per page after a warm-up; server time "
+        "in-process. Targets: median <= 3x the floor's median, p95 <= 6x, at most 12 queries.",
+        "",
+        f"Floor (50 rows from one indexed query): median {report['floor_median_ms']} ms. "
+        f"Last page of Assigned To My Group / first page: {report['last_page_x_first']}x.",
+        "",
+        "| page | as | status | queries | median ms | p95 ms | median / floor | p95 / floor | ok |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for row in report["pages"]:
+        lines.append(
+            f"| {row['page']} | {row['as']} | {row['status']} | {row['queries']} | "
+            f"{row['median_ms']} | {row['p95_ms']} | {row['median_x_floor']} | "
+            f"{row['p95_x_floor']} | {'yes' if row['ok'] else 'NO'} |"
+        )
+    export = report["csv_export"]
+    lines += [
+        "",
+        f"CSV export: {export['rows']:,} rows ({export['megabytes']} MB) streamed; first bytes "
+        f"after {export['first_bytes_ms']} ms, all after {export['total_ms']} ms; peak Python "
+        f"memory while streaming {export['peak_python_memory_mb']} MB.",
+        "",
+    ]
+    text = "\n".join(lines)
+    (RESULTS / f"{name}.md").write_text(text)
+    (RESULTS / f"latest-{report['database']}.md").write_text(text)
+    print(f"\nWrote bench/results/{name}.md and .json")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
