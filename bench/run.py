@@ -314,7 +314,9 @@ def main() -> int:
         "label": args.label,
         "database": vendor,
         "incidents": total,
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "machine": (
+            f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+        ),
         "requests_per_page": args.requests,
         "floor_median_ms": floor_median,
         "last_page_x_first": round(last["median_ms"] / first["median_ms"], 2),

@@ -8,6 +8,7 @@ from taxonomy.models import Category
 from tickets import tallies
 from tickets.models import (
     CloseCode,
+    GroupHolding,
     Note,
     Ticket,
     TicketEvent,
@@ -105,6 +106,8 @@ class TicketFactory(factory.django.DjangoModelFactory):
         # The workflow counts every ticket it writes; a factory-made ticket is counted here.
         if create:
             tallies.move(None, tallies.key_of(self))
+            GroupHolding.objects.get_or_create(ticket=self, group=self.assignment_group)
+            tallies.move_held(self, None, tallies.key_of(self), new_holder=self.assignment_group_id)
 
 
 class NoteFactory(factory.django.DjangoModelFactory):

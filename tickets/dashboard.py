@@ -10,7 +10,7 @@ from django.db.models import Count, Sum
 
 from taxonomy.models import Category
 
-from .models import Ticket, TicketTally
+from .models import HeldTally, Ticket, TicketTally
 
 
 def report(user) -> dict:
@@ -24,7 +24,19 @@ def report(user) -> dict:
             row["status"]: row["total"]
             for row in rows.values("status").annotate(total=Sum("n")).order_by()
         }
+    elif len(user.group_ids()) == 1:
+        # A vendor's staff see the tickets their group holds or held: its held tallies.
+        rows = HeldTally.objects.filter(group_id__in=user.group_ids(), n__gt=0)
+        by_sub = {
+            row["sub_category_id"]: row["total"]
+            for row in rows.values("sub_category_id").annotate(total=Sum("n")).order_by()
+        }
+        by_status = {
+            row["status"]: row["total"]
+            for row in rows.values("status").annotate(total=Sum("n")).order_by()
+        }
     else:
+        # In several vendor groups a ticket may be held by two of them: count tickets.
         tickets = Ticket.objects.visible_to(user)
         by_sub = {
             row["sub_category_id"] or 0: row["total"]

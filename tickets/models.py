@@ -618,3 +618,29 @@ class TicketTally(models.Model):
 
     def __str__(self):
         return f"{self.assignment_group_id}/{self.status}/{self.sub_category_id}: {self.n}"
+
+
+class HeldTally(models.Model):
+    """How many tickets a group holds or has held, per state and sub category.
+
+    A vendor's staff see exactly these tickets, so their dashboard and totals read this
+    instead of counting. Kept by the workflow like TicketTally.
+    """
+
+    group_id = models.BigIntegerField()
+    status = models.CharField(max_length=12, choices=Ticket.Status.choices)
+    # The sub category's id, or 0 for tickets without one.
+    sub_category_id = models.BigIntegerField(default=0)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("held ticket tally")
+        verbose_name_plural = _("held ticket tallies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group_id", "status", "sub_category_id"], name="held_tally_unique_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.group_id}/{self.status}/{self.sub_category_id}: {self.n}"

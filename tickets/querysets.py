@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.db.models import Q
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -42,10 +41,10 @@ class TicketQuerySet(models.QuerySet):
         group_ids = user.group_ids()
         if not group_ids:
             return self.none()
+        # The workflow records a holding whenever a group gets a ticket, so the holdings
+        # cover the tickets the groups hold now as well as those they held before.
         held = self.model.holdings.rel.related_model.objects.filter(group_id__in=group_ids)
-        return self.filter(
-            Q(assignment_group_id__in=group_ids) | Q(pk__in=held.values("ticket_id"))
-        )
+        return self.filter(pk__in=held.values("ticket_id"))
 
     def for_list(self) -> TicketQuerySet:
         """The related rows the list columns show, loaded in the same query."""

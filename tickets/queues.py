@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from .models import Ticket, TicketTally
+from .models import HeldTally, Ticket, TicketTally
 from .querysets import TicketQuerySet
 
 
@@ -64,15 +64,32 @@ def tally_total(slug: str, user, filters: dict) -> int | None:
     when the tallies cannot answer (a per-user queue, a vendor's partial view, or a filter
     on a field they do not hold)."""
     queue = QUEUES_BY_SLUG[slug]
-    if queue.tally is None or not (slug == "my-group" or user.sees_all_incidents()):
-        return None
     used = {name: value for name, value in filters.items() if value not in (None, "", [])}
-    if not set(used) <= set(TALLY_FILTERS):
+    if queue.tally is None or not set(used) <= set(TALLY_FILTERS):
         return None
     condition = queue.tally(user)
     for name, value in used.items():
         condition &= Q(**{TALLY_FILTERS[name]: value})
-    return count_many({"total": TicketTally.objects.filter(condition)})["total"]
+    if slug == "my-group" or user.sees_all_incidents():
+        return count_many({"total": TicketTally.objects.filter(condition)})["total"]
+    if slug in ("all", "open") and "group" not in used and len(user.group_ids()) == 1:
+        # A vendor's staff see what their one group holds or held.
+        held = condition & Q(assignment_group_id__in=user.group_ids())
+        return count_many({"total": HeldTally.objects.filter(_as_held(held))})["total"]
+    return None
+
+
+def _as_held(condition: Q) -> Q:
+    """The same condition on HeldTally's columns (its group column is the holding group)."""
+    renamed = Q()
+    renamed.connector, renamed.negated = condition.connector, condition.negated
+    for child in condition.children:
+        if isinstance(child, Q):
+            renamed.children.append(_as_held(child))
+        else:
+            name, value = child
+            renamed.children.append((name.replace("assignment_group_id", "group_id"), value))
+    return renamed
 
 
 def count_many(parts: dict[str, QuerySet]) -> dict[str, int]:
@@ -83,7 +100,7 @@ def count_many(parts: dict[str, QuerySet]) -> dict[str, int]:
     """
     selects, params, numbers = [], [], {}
     for name, queryset in parts.items():
-        is_tally = queryset.model is TicketTally
+        is_tally = queryset.model in (TicketTally, HeldTally)
         try:
             sql, sql_params = (
                 queryset.order_by().values("n" if is_tally else "pk").query.sql_with_params()

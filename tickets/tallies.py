@@ -1,4 +1,5 @@
-"""The ticket tallies: counts per group, state, sub category and VIP flag.
+"""The ticket tallies: counts per group, state, sub category and VIP flag (TicketTally), and
+per group that holds or held the tickets (HeldTally, what a vendor's staff see).
 
 Every ticket write moves the ticket from its old key to its new one in the same
 transaction, so the sums are always exact. Tallies answer totals that would otherwise count
@@ -10,7 +11,7 @@ from __future__ import annotations
 from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 
-from .models import Ticket, TicketTally
+from .models import GroupHolding, HeldTally, Ticket, TicketTally
 
 Key = tuple[int, str, int, bool]
 
@@ -19,17 +20,24 @@ def key_of(ticket: Ticket) -> Key:
     return (ticket.assignment_group_id, ticket.status, ticket.sub_category_id or 0, ticket.is_vip)
 
 
-def _bump(key: Key, delta: int) -> None:
-    table = TicketTally._meta.db_table
+def _upsert(model, columns: tuple[str, ...], key: tuple, delta: int) -> None:
+    table = model._meta.db_table
+    names = ", ".join(columns)
     # An upsert, so two agents creating the first ticket of a combination do not collide.
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (assignment_group_id, status, sub_category_id, is_vip, n) "
-            "VALUES (%s, %s, %s, %s, %s) "
-            "ON CONFLICT (assignment_group_id, status, sub_category_id, is_vip) "
-            f"DO UPDATE SET n = {table}.n + EXCLUDED.n",
+            f"INSERT INTO {table} ({names}, n) VALUES ({', '.join(['%s'] * (len(key) + 1))}) "
+            f"ON CONFLICT ({names}) DO UPDATE SET n = {table}.n + EXCLUDED.n",
             [*key, delta],
         )
+
+
+def _bump(key: Key, delta: int) -> None:
+    _upsert(TicketTally, ("assignment_group_id", "status", "sub_category_id", "is_vip"), key, delta)
+
+
+def _bump_held(group_id: int, key: Key, delta: int) -> None:
+    _upsert(HeldTally, ("group_id", "status", "sub_category_id"), (group_id, key[1], key[2]), delta)
 
 
 def move(old: Key | None, new: Key | None) -> None:
@@ -40,6 +48,22 @@ def move(old: Key | None, new: Key | None) -> None:
     # Always lock the rows in the same order, so two opposite moves cannot deadlock.
     for key, delta in sorted(changes, key=lambda change: tuple(map(str, change[0]))):
         _bump(key, delta)
+
+
+def move_held(ticket: Ticket, old: Key | None, new: Key, *, new_holder: int | None) -> None:
+    """Count the ticket under its new state and sub category for every group that holds or
+    held it, and once for a group that has just got it for the first time."""
+    if old is not None and old[1:3] != new[1:3]:
+        holders = sorted(
+            GroupHolding.objects.filter(ticket=ticket)
+            .exclude(group_id=new_holder)
+            .values_list("group_id", flat=True)
+        )
+        for group_id in holders:
+            for key, delta in sorted([(old, -1), (new, 1)], key=lambda c: tuple(map(str, c[0]))):
+                _bump_held(group_id, key, delta)
+    if new_holder is not None:
+        _bump_held(new_holder, new, 1)
 
 
 @transaction.atomic
@@ -61,6 +85,24 @@ def rebuild() -> None:
                 n=row["n"],
             )
             for row in rows
+        ),
+        batch_size=1000,
+    )
+    HeldTally.objects.all().delete()
+    held = (
+        GroupHolding.objects.values("group_id", "ticket__status", "ticket__sub_category_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    HeldTally.objects.bulk_create(
+        (
+            HeldTally(
+                group_id=row["group_id"],
+                status=row["ticket__status"],
+                sub_category_id=row["ticket__sub_category_id"] or 0,
+                n=row["n"],
+            )
+            for row in held
         ),
         batch_size=1000,
     )

@@ -246,9 +246,15 @@ def _write(
     # The row is locked, so this increment cannot race.
     ticket.version += 1
     ticket.save(update_fields=[*update_fields, "status", "priority", "version", "updated_at"])
-    tallies.move(tally_before, tallies.key_of(ticket))
+    tally_after = tallies.key_of(ticket)
+    tallies.move(tally_before, tally_after)
+    new_holder = None
     if "assignment_group" in diff:
-        GroupHolding.objects.get_or_create(ticket=ticket, group_id=ticket.assignment_group_id)
+        _holding, is_new = GroupHolding.objects.get_or_create(
+            ticket=ticket, group_id=ticket.assignment_group_id
+        )
+        new_holder = ticket.assignment_group_id if is_new else None
+    tallies.move_held(ticket, tally_before, tally_after, new_holder=new_holder)
     return TicketEvent.objects.create(
         ticket=ticket,
         action=action,
@@ -324,6 +330,7 @@ def create_ticket(*, by: User, **values: Any) -> Ticket:
         ticket.save()
         tallies.move(None, tallies.key_of(ticket))
         GroupHolding.objects.create(ticket=ticket, group=group)
+        tallies.move_held(ticket, None, tallies.key_of(ticket), new_holder=group.pk)
         initial = {
             name: [None, _raw(getattr(ticket, ticket._meta.get_field(name).attname))]
             for name in (*EDITABLE_FIELDS, "assignment_group", "priority")

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from tests.factories import CategoryFactory, TicketFactory
 from tickets import tallies, workflow
-from tickets.models import Ticket, TicketTally
+from tickets.models import GroupHolding, HeldTally, Ticket, TicketTally
 from tickets.queues import tally_total
 
 pytestmark = pytest.mark.django_db
@@ -79,8 +79,35 @@ def test_queue_total_comes_from_the_tallies_and_is_exact(
     assert "[1 - 3 / 3]" in response.content.decode()
 
 
-def test_tallies_do_not_answer_for_a_vendor_or_a_text_filter(vendor_agent, l1_agent):
-    assert tally_total("all", vendor_agent, {}) is None
+def test_tallies_do_not_answer_for_a_text_filter_or_a_personal_queue(vendor_agent, l1_agent):
+    assert tally_total("vip", vendor_agent, {}) is None
     assert tally_total("all", l1_agent, {"text": "login"}) is None
     assert tally_total("assigned-to-me", l1_agent, {}) is None
     assert tally_total("all", l1_agent, {"state": "new"}) == 0
+
+
+def test_a_vendors_totals_count_what_its_group_holds_or_held(
+    vendor_agent, vendor_group, l2_group, l2_agent
+):
+    held_before = TicketFactory(assignment_group=vendor_group, status=S.IN_PROGRESS)
+    vendor_agent_in_group = vendor_agent
+    workflow.assign_ticket(held_before, by=vendor_agent_in_group, group=l2_group)
+    workflow.pick_up_ticket(held_before, by=l2_agent)
+    TicketFactory(assignment_group=vendor_group, status=S.NEW)
+    TicketFactory(assignment_group=l2_group, status=S.NEW)  # never held by the vendor
+    visible = Ticket.objects.visible_to(vendor_agent)
+    assert tally_total("all", vendor_agent, {}) == visible.count() == 2
+    assert tally_total("all", vendor_agent, {"state": "in_progress"}) == 1
+    assert _held() == _held_recount()
+
+
+def _held():
+    return {(t.group_id, t.status, t.sub_category_id): t.n for t in HeldTally.objects.exclude(n=0)}
+
+
+def _held_recount():
+    rows = GroupHolding.objects.values("group_id", "ticket__status", "ticket__sub_category_id")
+    return {
+        (r["group_id"], r["ticket__status"], r["ticket__sub_category_id"] or 0): r["n"]
+        for r in rows.annotate(n=Count("id")).order_by()
+    }

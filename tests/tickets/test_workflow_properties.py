@@ -18,7 +18,14 @@ from tests.factories import (
     VendorFactory,
 )
 from tickets import workflow
-from tickets.models import Ticket, TicketEvent, TicketTally, compute_priority
+from tickets.models import (
+    GroupHolding,
+    HeldTally,
+    Ticket,
+    TicketEvent,
+    TicketTally,
+    compute_priority,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -112,6 +119,18 @@ def _recount():
     }
 
 
+def _held_tallies():
+    return {(t.group_id, t.status, t.sub_category_id): t.n for t in HeldTally.objects.exclude(n=0)}
+
+
+def _held_recount():
+    rows = GroupHolding.objects.values("group_id", "ticket__status", "ticket__sub_category_id")
+    return {
+        (r["group_id"], r["ticket__status"], r["ticket__sub_category_id"] or 0): r["n"]
+        for r in rows.annotate(n=Count("id")).order_by()
+    }
+
+
 def _row(ticket):
     return {f.attname: getattr(ticket, f.attname) for f in Ticket._meta.concrete_fields}
 
@@ -165,3 +184,4 @@ def test_random_actions_keep_the_invariants(steps):
                 assert t.assignment_group.members.filter(pk=t.assigned_to_id).exists()
             assert t.priority == compute_priority(t.impact, t.urgency)
         assert _tallies() == _recount()
+        assert _held_tallies() == _held_recount()
