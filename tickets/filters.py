@@ -74,8 +74,22 @@ class TicketFilter(django_filters.FilterSet):
         model = Ticket
         fields: list[str] = []
 
-    def __init__(self, *args, **kwargs):
+    CHOICE_FILTERS = (*LEVEL_FILTERS, "group", "assigned_to")
+
+    def __init__(self, *args, show: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        # The choices cost three queries and a few hundred options: load them only when the
+        # panel is shown or a value of one of those filters has to be checked.
+        self.is_shown = show or self.is_filtering()
+        if self.is_shown or any(self.data.get(name) for name in self.CHOICE_FILTERS):
+            self._load_choices()
+        self.form.fields["priority"].choices = [("", "---------"), *Priority.choices]
+
+    def is_filtering(self) -> bool:
+        """Whether the query string sets any filter."""
+        return any(self.data.get(name) for name in self.filters)
+
+    def _load_choices(self):
         # One query for all four taxonomy levels, one for groups, one for agents.
         by_level: dict[int, list[tuple[int, str]]] = {1: [], 2: [], 3: [], 4: []}
         for pk, name, level in Category.objects.order_by("level", "order", "name").values_list(
@@ -101,7 +115,6 @@ class TicketFilter(django_filters.FilterSet):
         ]
         self.filters["assigned_to"].extra["choices"] = agents
         self.form.fields["assigned_to"].choices = empty + agents
-        self.form.fields["priority"].choices = empty + list(Priority.choices)
 
     def filter_number(self, queryset, name, value):
         value = value.strip().upper()

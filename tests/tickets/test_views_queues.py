@@ -252,11 +252,30 @@ def test_vendor_sees_only_its_groups_tickets(vendor_client, vendor_group, l2_gro
 @pytest.mark.parametrize("rows", [1, 20])
 def test_queue_query_count_is_flat(l1_client, l1_group, rows, django_assert_num_queries):
     TicketFactory.create_batch(rows, assignment_group=l1_group, status=S.ASSIGNED)
-    # session, user, user's groups, header counters, filter choices (taxonomy, groups,
-    # agents), page count, page rows
-    with django_assert_num_queries(9):
+    # session, user, user's groups, header counters, total (tallies), page rows
+    with django_assert_num_queries(6):
         response = l1_client.get(queue_url("my-group"))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_queue_with_the_filter_panel_query_count_is_flat(
+    l1_client, l1_group, rows, django_assert_num_queries
+):
+    TicketFactory.create_batch(rows, assignment_group=l1_group, status=S.ASSIGNED)
+    # session, user, user's groups, header counters, filter choices (taxonomy, groups,
+    # agents), total (tallies), page rows
+    with django_assert_num_queries(9):
+        response = l1_client.get(queue_url("my-group", filter=1))
+    assert b'id="data-filter"' in response.content
+
+
+def test_an_unknown_group_in_the_filter_is_reported(l1_client):
+    TicketFactory()
+    response = l1_client.get(queue_url("all", group=999999))
+    assert response.status_code == 200
+    assert "group" in response.context["filter"].errors
+    assert len(numbers(response)) == 1
 
 
 @pytest.mark.parametrize("rows", [1, 20])

@@ -17,6 +17,7 @@ from ..filters import TicketFilter, ordering_for
 from ..models import Ticket
 from ..paging import ReversiblePaginator
 from ..queues import QUEUES_BY_SLUG, queue_tickets, tally_total
+from ..templatetags.estim import status_badge
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -55,7 +56,11 @@ def queue(request, slug):
     definition = QUEUES_BY_SLUG.get(slug)
     if definition is None:
         raise Http404
-    filterset = TicketFilter(request.GET or None, queryset=queue_tickets(slug, request.user))
+    filterset = TicketFilter(
+        request.GET or None,
+        queryset=queue_tickets(slug, request.user),
+        show=request.GET.get("filter") == "1",
+    )
     sort = request.GET.get("sort", "")
     tickets = filterset.qs.for_list().order_by(*ordering_for(sort))
     known = tally_total(slug, request.user, getattr(filterset.form, "cleaned_data", {}))
@@ -65,10 +70,38 @@ def queue(request, slug):
         "queue": definition,
         "filter": filterset,
         "page": page,
+        "rows": list_rows(page.object_list),
         "sort": sort,
-        "is_filtered": any(v for k, v in request.GET.items() if k in filterset.filters),
+        "is_filtered": filterset.is_filtering(),
     }
     return render(request, "tickets/queue.html", context)
+
+
+def list_rows(tickets) -> list[dict]:
+    """What each row of a list shows, ready to print: a page of 50 rows renders much faster
+    from plain values than through a template's lookups, tags and filters."""
+    detail = reverse("tickets:detail", args=["NUMBER"])
+    rows = []
+    for ticket in tickets:
+        rows.append(
+            {
+                "number": ticket.number,
+                "url": detail.replace("NUMBER", ticket.number),
+                "is_vip": ticket.is_vip,
+                "short_description": ticket.short_description,
+                "badge": status_badge(ticket),
+                "group": ticket.assignment_group.name,
+                "opened_by": _name(ticket.opened_by),
+                "priority": ticket.priority_label,
+                "opened": timezone.localtime(ticket.opened_at).strftime("%d-%m-%Y %H:%M"),
+                "assigned_to": _name(ticket.assigned_to) if ticket.assigned_to_id else "",
+            }
+        )
+    return rows
+
+
+def _name(user) -> str:
+    return f"{user.first_name} {user.last_name}".strip() or user.username
 
 
 @login_required
