@@ -92,6 +92,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the database: a NUL character in the address or a parameter
+    # is refused with 400 (PostgreSQL cannot store one in text).
+    "estim.middleware.RefuseNullCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -205,6 +208,11 @@ STATIC_ROOT = Path(env_str("ESTIM_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("ESTIM_MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media-not-served/"
+# Attachments larger than this are refused with a message (tickets/forms/tabs.py).
+_max_upload_mb = env_int("ESTIM_MAX_UPLOAD_MB", 10)
+if _max_upload_mb < 1:
+    raise ImproperlyConfigured(f"ESTIM_MAX_UPLOAD_MB must be 1 or more, not {_max_upload_mb}.")
+ESTIM_MAX_UPLOAD_BYTES = _max_upload_mb * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

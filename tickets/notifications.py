@@ -4,7 +4,9 @@ import logging
 from smtplib import SMTPException
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
+from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from .models import Note
@@ -13,18 +15,35 @@ logger = logging.getLogger(__name__)
 
 
 def one_line(text: str) -> str:
-    """The text on one line: an e-mail header must not carry a line break."""
+    """The text on one line: an e-mail header must not carry a line break (CR, LF or any
+    other character Python splits lines on), which could add headers such as Bcc."""
     return " ".join(text.split())
 
 
+def _is_address(address: str) -> bool:
+    try:
+        validate_email(address)
+    except ValidationError:
+        return False
+    return True
+
+
 def comment_recipients(note: Note) -> list[str]:
-    """The watch list and the requester's address, each once (compared without case)."""
+    """The watch list and the requester's address, each once (compared without case).
+
+    An address that is not one (written by an import or the admin, say, with a line break
+    that would add a header) is skipped, so it can neither add recipients nor stop the mail.
+    """
     addresses = [entry.email for entry in note.ticket.watch_list.order_by("created_at", "pk")]
     if note.ticket.email:
         addresses.insert(0, note.ticket.email)
     unique = {}
     for address in addresses:
-        unique.setdefault(address.strip().lower(), address.strip())
+        address = address.strip()
+        if not _is_address(address):
+            logger.warning("Not e-mailing %r about %s: not an address", address, note.ticket.number)
+            continue
+        unique.setdefault(address.lower(), address)
     return list(unique.values())
 
 

@@ -13,6 +13,7 @@ from accounts.models import AssignmentGroup, User
 
 from ..models import CloseCode, TicketEvent, Vendor
 from ..picklists import PickLists, load_users
+from ..validators import MAX_TEXT
 from .common import chosen_id, set_choices
 
 Action = TicketEvent.Action
@@ -108,7 +109,9 @@ class ThirdPartyForm(ActionForm):
 
 class ResolveForm(ActionForm):
     resolution = forms.CharField(
-        label=gettext_lazy("Resolution"), widget=forms.Textarea(attrs={"rows": 4})
+        label=gettext_lazy("Resolution"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=MAX_TEXT,
     )
 
 
@@ -117,7 +120,9 @@ class CloseForm(ActionForm):
         CloseCode.objects.filter(is_active=True), label=gettext_lazy("Close code")
     )
     close_notes = forms.CharField(
-        label=gettext_lazy("Close notes"), widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Close notes"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=MAX_TEXT,
     )
     is_knowledge = forms.BooleanField(label=gettext_lazy("Knowledge"), required=False)
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 
 from ..models import Note, Ticket
+from ..validators import MAX_TEXT
 
 
 class _TabForm(forms.Form):
@@ -35,7 +36,7 @@ class NoteForm(_TabForm):
     """A work note or an additional comment; each has its own box on the Notes tab."""
 
     visibility = forms.ChoiceField(choices=Note.Visibility.choices, widget=forms.HiddenInput)
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=MAX_TEXT)
 
     LABELS = {
         Note.Visibility.WORK_NOTE: gettext_lazy("Work notes"),
@@ -58,11 +59,25 @@ class WatchForm(_TabForm):
     )
 
 
-def safe_file_name(name: str) -> str:
-    """The file name a browser sent, without folders or control characters."""
+MAX_NAME_LENGTH = 255  # Attachment.original_name
+
+
+def safe_file_name(name: str, extensions: tuple[str, ...] = ()) -> str:
+    """The file name a browser sent, without folders or control and format characters (such as
+    the right-to-left override U+202E, which can make "...exe" read as "...pdf"), ending in
+    one of the extensions (the first is added if none is there) and short enough for its
+    column."""
     name = os.path.basename(name.replace("\\", "/"))
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()
-    return name[-255:] or "attachment"
+    name = name or "attachment"
+    if extensions and not name.lower().endswith(extensions):
+        name += extensions[0]
+    if len(name) > MAX_NAME_LENGTH:
+        # Keep the start, which people recognise, and the extension.
+        _stem, dot, suffix = name.rpartition(".")
+        suffix = f".{suffix}" if dot and len(suffix) < 10 else ""
+        name = name[: MAX_NAME_LENGTH - len(suffix)] + suffix
+    return name
 
 
 # What an upload must start with to be accepted, and how it is then stored and served.
@@ -73,7 +88,8 @@ UPLOAD_TYPES = (
 
 
 def max_upload_bytes() -> int:
-    return getattr(settings, "ESTIM_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+    """The largest attachment accepted: ESTIM_MAX_UPLOAD_MB, 10 MB unless set."""
+    return settings.ESTIM_MAX_UPLOAD_BYTES
 
 
 class AttachmentForm(_TabForm):
@@ -101,11 +117,8 @@ class AttachmentForm(_TabForm):
         upload.seek(0)
         for magic, content_type, extensions in UPLOAD_TYPES:
             if head.startswith(magic):
-                name = safe_file_name(upload.name)
-                if not name.lower().endswith(extensions):
-                    name = f"{name}{extensions[0]}"
                 self.cleaned_data["content_type"] = content_type
-                self.cleaned_data["original_name"] = name
+                self.cleaned_data["original_name"] = safe_file_name(upload.name, extensions)
                 return upload
         raise ValidationError(_("Only PDF and JPEG files can be attached."))
 

@@ -14,6 +14,7 @@ from accounts.models import AssignmentGroup
 from taxonomy.models import Category
 
 from ..models import Template, Ticket
+from ..validators import parse_id
 
 LIMIT = 10
 REQUESTER_FIELDS = ("requested_by", "company_name", "phone", "nib", "nik", "email")
@@ -30,9 +31,10 @@ def taxonomy_children(request):
     parent = request.GET.get("parent", "")
     entries = Category.objects.active()
     if parent:
-        if not parent.isdigit():
+        parent_id = parse_id(parent)
+        if parent_id is None:
             return JsonResponse({"error": "parent must be an id"}, status=400)
-        entries = entries.filter(parent_id=int(parent))
+        entries = entries.filter(parent_id=parent_id)
     else:
         entries = entries.roots()
     rows = entries.order_by("order", "name").values("id", "name")
@@ -43,7 +45,10 @@ def taxonomy_children(request):
 @require_GET
 def requesters(request):
     """Earlier requesters matching ?q= by name or company (contains), e-mail or NIB (prefix),
-    each distinct set of details once, most recent first."""
+    each distinct set of details once, most recent first.
+
+    Only from tickets the user may see: these are the businesses' personal data.
+    """
     q = _query(request)
     if len(q) < 2:
         return JsonResponse({"results": []})
@@ -87,7 +92,12 @@ def groups(request):
 @login_required
 @require_GET
 def group_members(request, group_id):
-    """The active members of an active group, by name."""
+    """The active members of an active group, by name (for the Assigned To select).
+
+    Any agent may list any group's members, a vendor's staff too: they assign tickets back
+    to BKPM groups. Only names are shown; agents' names are not the businesses' personal data
+    that visible_to protects.
+    """
     group = get_object_or_404(AssignmentGroup, pk=group_id, is_active=True)
     members = group.members.filter(is_active=True).order_by("first_name", "last_name", "username")
     return JsonResponse({"results": [{"id": user.pk, "name": str(user)} for user in members]})

@@ -151,6 +151,15 @@ def create(request):
             messages.success(
                 request, _("Incident %(number)s was created.") % {"number": ticket.number}
             )
+            user = request.user
+            if not user.sees_all_incidents() and ticket.assignment_group_id not in user.group_ids():
+                # A vendor's agent who gave it to another group may not open it (visible_to).
+                messages.info(
+                    request,
+                    _("%(number)s is held by %(group)s; your group cannot open it.")
+                    % {"number": ticket.number, "group": ticket.assignment_group},
+                )
+                return redirect("tickets:home")
             return _back(ticket)
     context = {"form": form, "js_text": script_text()}
     return render(request, "tickets/incident_create.html", context)
@@ -415,7 +424,7 @@ def _render_page(request, ticket, *, forms=None, conflict=None, tab="notes", sta
     """Render the incident page. ``forms`` holds bound forms that were refused (shown with
     their errors and input); ``conflict`` the history entries a lost update missed."""
     user, forms, conflict = request.user, forms or {}, list(conflict or [])
-    rows = _page_rows(ticket)
+    rows = _page_rows(ticket, user)
     actions = sorted(
         workflow.available_actions(ticket, user),
         key=lambda code: PAGE_ACTIONS.index(ACTIONS_BY_CODE[code]),
@@ -458,8 +467,9 @@ def _render_page(request, ticket, *, forms=None, conflict=None, tab="notes", sta
     return render(request, "tickets/incident_detail.html", context, status=status)
 
 
-def _page_rows(ticket: Ticket) -> dict[str, list]:
-    """The rows of the tabs, each list in one query."""
+def _page_rows(ticket: Ticket, user: User) -> dict[str, list]:
+    """The rows of the tabs, each list in one query. Related incidents the user may not see
+    (a vendor's staff, say) are left out, as they are everywhere else."""
     return {
         "notes": list(ticket.notes.select_related("author").order_by("created_at", "pk")),
         "events": list(ticket.events.select_related("actor").order_by("created_at", "pk")),
@@ -467,7 +477,9 @@ def _page_rows(ticket: Ticket) -> dict[str, list]:
         "attachments": list(
             ticket.attachments.select_related("uploaded_by").order_by("created_at", "pk")
         ),
-        "related": list(ticket.related.select_related("assignment_group").order_by("number")),
+        "related": list(
+            ticket.related.visible_to(user).select_related("assignment_group").order_by("number")
+        ),
     }
 
 
