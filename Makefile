@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-postgres install migrate seed lint clean
+.PHONY: run test test-postgres bench install migrate seed lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,3 +43,7 @@ test-postgres: install
 .PHONY: serve
 serve: install
 	bin/serve
+
+# The benchmark of bench/run.py on the database in DATABASE_URL (see README.md).
+bench: install
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
