@@ -111,3 +111,12 @@ def _held_recount():
         (r["group_id"], r["ticket__status"], r["ticket__sub_category_id"] or 0): r["n"]
         for r in rows.annotate(n=Count("id")).order_by()
     }
+
+
+def test_rebuild_command_repairs_the_tallies():
+    from django.core.management import call_command
+
+    TicketFactory.create_batch(2, status=S.NEW)
+    TicketTally.objects.update(n=99)
+    call_command("rebuild_tallies", verbosity=0)
+    assert _tallies() == _recount()
