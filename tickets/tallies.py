@@ -9,7 +9,7 @@ the whole table: the dashboard, unfiltered queue totals and the group counter.
 from __future__ import annotations
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count
 
 from .models import GroupHolding, HeldTally, Ticket, TicketTally
 
@@ -66,51 +66,55 @@ def move_held(ticket: Ticket, old: Key | None, new: Key, *, new_holder: int | No
         _bump_held(new_holder, new, 1)
 
 
+HeldKey = tuple[int, str, int]
+
+
+def counted() -> tuple[dict[Key, int], dict[HeldKey, int]]:
+    """The tallies as they should be, counted from the tickets and their holdings."""
+    tickets = Ticket.objects.values("assignment_group_id", "status", "sub_category_id", "is_vip")
+    held = GroupHolding.objects.values("group_id", "ticket__status", "ticket__sub_category_id")
+    return (
+        {
+            (r["assignment_group_id"], r["status"], r["sub_category_id"] or 0, r["is_vip"]): r["n"]
+            for r in tickets.annotate(n=Count("id")).order_by()
+        },
+        {
+            (r["group_id"], r["ticket__status"], r["ticket__sub_category_id"] or 0): r["n"]
+            for r in held.annotate(n=Count("id")).order_by()
+        },
+    )
+
+
+def stored() -> tuple[dict[Key, int], dict[HeldKey, int]]:
+    """The tallies as they are kept (combinations that count nothing left out)."""
+    return (
+        {
+            (t.assignment_group_id, t.status, t.sub_category_id, t.is_vip): t.n
+            for t in TicketTally.objects.exclude(n=0)
+        },
+        {(t.group_id, t.status, t.sub_category_id): t.n for t in HeldTally.objects.exclude(n=0)},
+    )
+
+
 @transaction.atomic
 def rebuild() -> None:
     """Recount every tally from the tickets (after a bulk load, or to repair)."""
+    tickets, held = counted()
     TicketTally.objects.all().delete()
-    rows = (
-        Ticket.objects.values("assignment_group_id", "status", "sub_category_id", "is_vip")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
     TicketTally.objects.bulk_create(
         (
             TicketTally(
-                assignment_group_id=row["assignment_group_id"],
-                status=row["status"],
-                sub_category_id=row["sub_category_id"] or 0,
-                is_vip=row["is_vip"],
-                n=row["n"],
+                assignment_group_id=group, status=status, sub_category_id=sub, is_vip=vip, n=n
             )
-            for row in rows
+            for (group, status, sub, vip), n in tickets.items()
         ),
         batch_size=1000,
     )
     HeldTally.objects.all().delete()
-    held = (
-        GroupHolding.objects.values("group_id", "ticket__status", "ticket__sub_category_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
     HeldTally.objects.bulk_create(
         (
-            HeldTally(
-                group_id=row["group_id"],
-                status=row["ticket__status"],
-                sub_category_id=row["ticket__sub_category_id"] or 0,
-                n=row["n"],
-            )
-            for row in held
+            HeldTally(group_id=group, status=status, sub_category_id=sub, n=n)
+            for (group, status, sub), n in held.items()
         ),
         batch_size=1000,
     )
-
-
-def total(condition: Q | None = None) -> int:
-    """The number of tickets matching a condition on the tally's columns."""
-    tallies = TicketTally.objects.all()
-    if condition is not None:
-        tallies = tallies.filter(condition)
-    return tallies.aggregate(n=Sum("n"))["n"] or 0

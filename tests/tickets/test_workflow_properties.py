@@ -5,7 +5,6 @@ member of the assignment group, and the priority always follows the matrix."""
 import itertools
 
 import pytest
-from django.db.models import Count
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,13 +16,10 @@ from tests.factories import (
     UserFactory,
     VendorFactory,
 )
-from tickets import workflow
+from tickets import tallies, workflow
 from tickets.models import (
-    GroupHolding,
-    HeldTally,
     Ticket,
     TicketEvent,
-    TicketTally,
     compute_priority,
 )
 
@@ -104,33 +100,6 @@ def _perform(name, ticket, user, group, member, value):
     calls[name]()
 
 
-def _tallies():
-    return {
-        (t.assignment_group_id, t.status, t.sub_category_id, t.is_vip): t.n
-        for t in TicketTally.objects.exclude(n=0)
-    }
-
-
-def _recount():
-    rows = Ticket.objects.values("assignment_group_id", "status", "sub_category_id", "is_vip")
-    return {
-        (r["assignment_group_id"], r["status"], r["sub_category_id"] or 0, r["is_vip"]): r["n"]
-        for r in rows.annotate(n=Count("id")).order_by()
-    }
-
-
-def _held_tallies():
-    return {(t.group_id, t.status, t.sub_category_id): t.n for t in HeldTally.objects.exclude(n=0)}
-
-
-def _held_recount():
-    rows = GroupHolding.objects.values("group_id", "ticket__status", "ticket__sub_category_id")
-    return {
-        (r["group_id"], r["ticket__status"], r["ticket__sub_category_id"] or 0): r["n"]
-        for r in rows.annotate(n=Count("id")).order_by()
-    }
-
-
 def _row(ticket):
     return {f.attname: getattr(ticket, f.attname) for f in Ticket._meta.concrete_fields}
 
@@ -183,5 +152,4 @@ def test_random_actions_keep_the_invariants(steps):
             if t.assigned_to_id is not None:
                 assert t.assignment_group.members.filter(pk=t.assigned_to_id).exists()
             assert t.priority == compute_priority(t.impact, t.urgency)
-        assert _tallies() == _recount()
-        assert _held_tallies() == _held_recount()
+        assert tallies.stored() == tallies.counted()
