@@ -352,3 +352,9 @@ def test_a_nul_character_in_posted_values_is_a_bad_request(l1_client):
     assert (
         l1_client.post(reverse("login"), {"username": "a\x00", "password": "x"}).status_code == 400
     )
+
+
+def test_favicon_ico_points_at_the_shipped_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response.url.endswith("favicon.svg")
