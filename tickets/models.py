@@ -233,11 +233,13 @@ class Ticket(models.Model):
         Status.NEW: "primary",
         Status.ASSIGNED: "info",
         Status.IN_PROGRESS: "warning",
-        Status.ON_HOLD: "secondary",
+        # Bootstrap has one colour too few for the eight states: On Hold's purple is ours
+        # (static/css/estim.css).
+        Status.ON_HOLD: "purple",
         Status.RESOLVED: "success",
         Status.REOPENED: "danger",
         Status.CANCELLED: "dark",
-        Status.CLOSED: "light",
+        Status.CLOSED: "secondary",
     }
 
     Impact = Impact
@@ -590,6 +592,19 @@ class TicketEvent(models.Model):
     @property
     def status_changed(self) -> bool:
         return self.from_status != self.to_status
+
+    # Labels through the enums, not get_FOO_display() (see Ticket.status_label).
+    @property
+    def action_label(self) -> str:
+        return TicketEvent.Action(self.action).label
+
+    @property
+    def from_status_label(self) -> str:
+        return Ticket.Status(self.from_status).label if self.from_status else ""
+
+    @property
+    def to_status_label(self) -> str:
+        return Ticket.Status(self.to_status).label
 
 
 class TicketTally(models.Model):

@@ -1,6 +1,7 @@
 // The incident page: the tab named in the address (#notes, #attachments, ...) opens on load,
 // buttons whose input lives in a tab (Resolved, Close Ticket) open that tab, the related
-// incidents box suggests numbers, and the print page's button prints.
+// incidents box suggests numbers, the watch list says when an address is the requester's,
+// and the print page's button prints.
 (function () {
   "use strict";
 
@@ -69,6 +70,22 @@
           });
       }, 250);
     });
+  });
+
+  // The watch list: say when the address typed is the requester's, who gets the comments
+  // anyway (adding it stays allowed).
+  document.querySelectorAll("input[data-requester-email]").forEach(function (input) {
+    var hint = document.getElementById(input.dataset.hint);
+    if (!hint) {
+      return;
+    }
+    var requester = input.dataset.requesterEmail.trim().toLowerCase();
+    function update() {
+      var same = input.value.trim().toLowerCase() === requester;
+      hint.textContent = same ? hint.dataset.requesterHint : "";
+    }
+    input.addEventListener("input", update);
+    update();
   });
 
   document.querySelectorAll("[data-print]").forEach(function (button) {

@@ -60,9 +60,11 @@ def create_incident(l1) -> str:
     page.get_by_label("Email", exact=True).fill(REQUESTER)
     for label, name in CATEGORY_PATH.items():
         # Each level's options arrive once the level above is chosen; select_option waits.
-        # Mandatory fields' labels end in "*".
-        page.get_by_label(re.compile(rf"^\s*{label}\*?\s*$")).select_option(label=name)
-    page.get_by_label("Short Description").fill("Tidak bisa login ke OSS")
+        # By the name a screen reader reads: a mandatory field's has "(required)" after it
+        # (its "*" is hidden from screen readers).
+        select = page.get_by_role("combobox", name=re.compile(rf"^{label}( \(required\))?$"))
+        select.select_option(label=name)
+    page.get_by_role("textbox", name="Short Description (required)").fill("Tidak bisa login ke OSS")
     page.get_by_label("Contact Type").select_option(label="Email")
     page.get_by_label("Impact").select_option(label="High")
     page.get_by_label("Urgency").select_option(label="Low")
@@ -93,7 +95,7 @@ def assign_to_l2_indosat(l1, number: str) -> None:
     modal.get_by_label("Assignment Group").select_option(label="L2 INDOSAT")
     l1.shot("assign-modal")
     modal.get_by_role("button", name="Assign", exact=True).click()
-    expect(success(page)).to_have_text(f"{number}: Assigned. State: Assigned.")
+    expect(success(page)).to_have_text(f"{number} was assigned to L2 INDOSAT.")
     expect(state_badge(page)).to_have_text("Assigned")
     # L1 is not in L2 INDOSAT: the fields are now shown read-only, saying why.
     expect(page.get_by_text("Only members of L2 INDOSAT can change this incident.")).to_be_visible()
@@ -123,8 +125,14 @@ def watch_and_comment(l2, number: str, mailoutbox) -> None:
     page = l2.page
     notes = shown_pane(page, "notes")
     notes.get_by_label("Add to watch list").fill(REQUESTER)
+    # The requester's own address: the page says comments reach it anyway, and adds it.
+    expect(page.locator("#watch-hint")).to_contain_text("requester's e-mail")
+    l2.shot("watch-list-hint")
     notes.get_by_role("button", name="Add", exact=True).click()
-    expect(success(page)).to_have_text(f"{REQUESTER} was added to the watch list.")
+    expect(success(page)).to_have_text(
+        f"{REQUESTER} was added to the watch list. It is the requester's e-mail, which "
+        "receives the additional comments anyway."
+    )
     expect(page.locator("[data-watch-list]")).to_contain_text(REQUESTER)
     l2.shot("watch-list")
     comment = "Akun Anda sudah kami reset; silakan login ulang."
@@ -149,7 +157,9 @@ def resolve(l2, number: str) -> None:
     pane.get_by_label("Resolution").fill("Password investor direset; login berhasil.")
     l2.shot("resolve-tab")
     pane.get_by_role("button", name="Resolved", exact=True).click()
-    expect(success(page)).to_have_text(f"{number}: Resolved. State: Resolved.")
+    expect(success(page)).to_have_text(
+        f"{number} was resolved; Helpcenter L1 BKPM verifies and closes it."
+    )
     expect(state_badge(page)).to_have_text("Resolved")
     expect(shown_pane(page, "resolved")).to_contain_text("Resolved by")
     l2.shot("resolved")
@@ -165,7 +175,7 @@ def close(l1, number: str) -> None:
     pane.get_by_label("Close notes").fill("Investor mengonfirmasi sudah bisa login.")
     l1.shot("closure-tab")
     pane.get_by_role("button", name="Close Ticket", exact=True).click()
-    expect(success(page)).to_have_text(f"{number}: Closed. State: Closed.")
+    expect(success(page)).to_have_text(f"{number} was closed.")
     expect(state_badge(page)).to_have_text("Closed")
     expect(shown_pane(page, "closure")).to_contain_text("Solved (Permanently)")
     l1.shot("closed")

@@ -1,5 +1,7 @@
 """The pages of one incident: Create New, the incident page, its actions, tabs and print."""
 
+import re
+
 import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,7 +18,7 @@ from tests.factories import (
     VendorFactory,
 )
 from tickets import workflow
-from tickets.models import Attachment, Note, Ticket, TicketEvent, WatchListEntry
+from tickets.models import Attachment, Note, Template, Ticket, TicketEvent, WatchListEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +104,20 @@ def test_create_page_shows_the_two_columns_without_inline_script(l1_client, cate
     for name in ("requested_by", "category", "sub_category", "impact", "assignment_group"):
         assert f'name="{name}"' in html
     assert "<script>" not in html and " onclick=" not in html and " style=" not in html
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_create_page_query_count_is_flat(l1_client, l1_group, rows, django_assert_num_queries):
+    for index in range(rows):
+        CategoryFactory(parent=CategoryFactory())
+        AssignmentGroupFactory()
+        UserFactory(groups=[l1_group])
+        Template.objects.create(name=f"Template {index}")
+    # session, user, user's groups, header counters, pick lists (one UNION), the members of
+    # the agent's group (Assigned To)
+    with django_assert_num_queries(6):
+        response = l1_client.get(reverse("tickets:create"))
+    assert response.status_code == 200
 
 
 def test_create_offers_only_active_categories(l1_client, category):
@@ -209,16 +225,47 @@ def test_pages_need_a_login(client, ticket):
         assert response.status_code == 302 and response.url.startswith(reverse("login"))
 
 
+def add_page_rows(ticket, by, count):
+    """Notes by different people, history, related incidents of other groups, watch-list
+    entries and attachments: each kind of row the incident page lists."""
+    for index in range(count):
+        NoteFactory(ticket=ticket, author=UserFactory())
+        workflow.update_ticket(ticket, by=by, changes={"building": f"Gedung {index}"})
+        other = TicketFactory(status=S.NEW, assignment_group=AssignmentGroupFactory())
+        workflow.link_related(ticket, by=by, other=other)
+        WatchListEntry.objects.create(ticket=ticket, email=f"cc{index}@example.com", added_by=by)
+        Attachment.objects.create(
+            ticket=ticket,
+            file=f"attachments/{index}",
+            original_name=f"laporan-{index}.pdf",
+            content_type="application/pdf",
+            size=len(PDF),
+            uploaded_by=UserFactory(),
+        )
+
+
 @pytest.mark.parametrize("rows", [1, 20])
 def test_page_query_count_is_flat(l1_client, l1_agent, ticket, rows, django_assert_num_queries):
-    for index in range(rows):
-        NoteFactory(ticket=ticket, author=l1_agent)
-        workflow.update_ticket(ticket, by=l1_agent, changes={"building": f"Gedung {index}"})
-    # session, user, user's groups, header counters, ticket (with its related rows), notes,
-    # history, watch list, attachments, related incidents, pick lists (one UNION), users
+    add_page_rows(ticket, l1_agent, rows)
+    # session, user, user's groups, header counters, ticket, notes, history, watch list,
+    # attachments, related incidents, pick lists (one UNION: also every name the page shows),
+    # users (the group's members and everyone the page names)
     with django_assert_num_queries(12):
         response = l1_client.get(detail_url(ticket))
     assert response.status_code == 200
+    assert response.content.decode().count('data-entry="work_note"') == rows
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_read_only_page_query_count_is_flat(
+    l2_client, l1_agent, ticket, rows, django_assert_num_queries
+):
+    add_page_rows(ticket, l1_agent, rows)
+    # the same queries for an agent outside the group, who sees the fields read-only
+    with django_assert_num_queries(12):
+        response = l2_client.get(detail_url(ticket))
+    assert response.status_code == 200
+    assert response.context["edit_form"] is None
 
 
 def test_history_shows_labels_and_names(l1_client, l1_agent, ticket):
@@ -237,6 +284,41 @@ def test_notes_and_history_form_one_stream_newest_first(l1_client, l1_agent, tic
     response = l1_client.get(detail_url(ticket))
     kinds = [entry["kind"] for entry in response.context["stream"]]
     assert kinds == ["event", "work_note", "event"]
+
+
+def test_notes_tab_counts_the_notes_not_the_history(l1_client, l1_agent, ticket):
+    workflow.add_note(ticket, by=l1_agent, visibility=Note.Visibility.COMMENT, body="Halo")
+    workflow.pick_up_ticket(ticket, by=l1_agent)
+    html = l1_client.get(detail_url(ticket)).content.decode()
+    tab = html.split('id="tab-notes"')[1].split("</button>")[0]
+    assert re.search(r">\s*1\s*</span>", tab)
+
+
+def test_mandatory_fields_are_marked_apart_from_their_labels(l1_client, ticket):
+    html = l1_client.get(detail_url(ticket)).content.decode()
+    label = re.search(r'<label for="id_short_description"[^>]*>(.*?)</label>', html).group(1)
+    assert label == (
+        'Short Description<span class="text-danger" aria-hidden="true">*</span>'
+        '<span class="visually-hidden"> (required)</span>'
+    )
+    assert re.search(r'<label for="id_building"[^>]*>Building</label>', html)
+
+
+def test_the_small_forms_of_the_notes_tab_mark_nothing_mandatory(l1_client, ticket):
+    html = l1_client.get(detail_url(ticket)).content.decode()
+    for field_id in ("id_work_note_body", "id_comment_body", "id_watch_email"):
+        label = re.search(rf'<label for="{field_id}"[^>]*>(.*?)</label>', html).group(1)
+        assert "*" not in label and "required" not in label
+    # Still required by the browser, only not marked.
+    assert " required" in re.search(r'<input[^>]*id="id_watch_email"[^>]*>', html).group(0)
+
+
+def test_every_state_has_its_own_readable_badge():
+    colours = Ticket.STATUS_COLOURS
+    assert set(colours) == set(Ticket.Status)
+    assert len(set(colours.values())) == len(colours)
+    assert "light" not in colours.values()
+    assert colours[S.CLOSED] == "secondary"
 
 
 def test_tabs_with_nothing_behind_them_are_not_shown(l1_client, ticket):
@@ -378,20 +460,46 @@ def test_action_page_in_the_wrong_state_redirects_with_a_message(l1_client, tick
 
 
 @pytest.mark.parametrize(
-    ("slug", "start", "data", "end"),
+    ("slug", "start", "data", "end", "message"),
     [
-        ("pick-up", S.NEW, {}, S.IN_PROGRESS),
-        ("assign", S.IN_PROGRESS, {"group": "l2"}, S.ASSIGNED),
-        ("hold", S.IN_PROGRESS, {"reason": "Menunggu dokumen"}, S.ON_HOLD),
-        ("third-party", S.REOPENED, {"vendor": "vendor"}, S.ON_HOLD),
-        ("resume", S.ON_HOLD, {}, S.IN_PROGRESS),
-        ("resolve", S.IN_PROGRESS, {"resolution": "Reset password"}, S.RESOLVED),
-        ("reopen", S.RESOLVED, {"reason": "Masih gagal"}, S.REOPENED),
-        ("cancel", S.ASSIGNED, {"reason": "Duplikat"}, S.CANCELLED),
-        ("close", S.RESOLVED, {"close_code": "code", "close_notes": "OK"}, S.CLOSED),
+        ("pick-up", S.NEW, {}, S.IN_PROGRESS, "You picked up {number}."),
+        ("assign", S.IN_PROGRESS, {"group": "l2"}, S.ASSIGNED, "{number} was assigned to L2 BKPM."),
+        ("hold", S.IN_PROGRESS, {"reason": "Menunggu dokumen"}, S.ON_HOLD, "{number} is on hold."),
+        (
+            "third-party",
+            S.REOPENED,
+            {"vendor": "vendor"},
+            S.ON_HOLD,
+            "{number} is on hold, waiting on INDOSAT.",
+        ),
+        ("resume", S.ON_HOLD, {}, S.IN_PROGRESS, "{number} is in progress again."),
+        (
+            "resolve",
+            S.IN_PROGRESS,
+            {"resolution": "Reset password"},
+            S.RESOLVED,
+            "{number} was resolved; Helpcenter L1 BKPM verifies and closes it.",
+        ),
+        (
+            "reopen",
+            S.RESOLVED,
+            {"reason": "Masih gagal"},
+            S.REOPENED,
+            "{number} was re-opened and sent back to Helpcenter L1 BKPM.",
+        ),
+        ("cancel", S.ASSIGNED, {"reason": "Duplikat"}, S.CANCELLED, "{number} was cancelled."),
+        (
+            "close",
+            S.RESOLVED,
+            {"close_code": "code", "close_notes": "OK"},
+            S.CLOSED,
+            "{number} was closed.",
+        ),
     ],
 )
-def test_each_action_moves_the_ticket(l1_client, l1_group, l2_group, slug, start, data, end):
+def test_each_action_moves_the_ticket_and_says_what_it_did(
+    l1_client, l1_group, l2_group, slug, start, data, end, message
+):
     ticket = TicketFactory(status=start, assignment_group=l1_group, opened_by_group=l1_group)
     ids = {"l2": l2_group.pk, "vendor": VendorFactory().pk, "code": CloseCodeFactory().pk}
     post = {name: ids.get(value, value) for name, value in data.items()}
@@ -400,8 +508,21 @@ def test_each_action_moves_the_ticket(l1_client, l1_group, l2_group, slug, start
     assert response.url.startswith(detail_url(ticket))
     ticket.refresh_from_db()
     assert ticket.status == end
-    assert messages_of(response)[0].endswith(f"State: {ticket.get_status_display()}.")
+    assert messages_of(response) == [message.format(number=ticket.number)]
     assert TicketEvent.objects.get(ticket=ticket).actor.username == "l1"
+
+
+def test_assign_to_a_person_names_the_person_and_the_group(l1_client, ticket, l2_group, l2_agent):
+    data = {"group": l2_group.pk, "assignee": l2_agent.pk, "version": ticket.version}
+    response = l1_client.post(act_url(ticket, "assign"), data)
+    assert messages_of(response) == [f"{ticket.number} was assigned to {l2_agent} (L2 BKPM)."]
+
+
+def test_reopen_button_is_readable(l1_client, l1_group):
+    resolved = TicketFactory(status=S.RESOLVED, assignment_group=l1_group)
+    html = l1_client.get(detail_url(resolved)).content.decode()
+    assert 'data-action="reopen"' in html
+    assert "btn-outline-warning" not in html and "btn-warning" not in html
 
 
 def test_action_in_the_wrong_state_is_refused_and_changes_nothing(l1_client, ticket):
@@ -530,6 +651,22 @@ def test_watch_list_add_and_remove(l1_client, ticket):
     remove = reverse("tickets:remove_watcher", args=[ticket.number, entry.pk])
     assert l1_client.post(remove).status_code == 302
     assert not WatchListEntry.objects.exists()
+
+
+def test_watch_list_box_knows_the_requesters_address(l1_client, ticket):
+    html = l1_client.get(detail_url(ticket)).content.decode()
+    assert 'data-requester-email="budi@example.com"' in html
+    assert 'id="watch-hint"' in html and "data-requester-hint=" in html
+
+
+def test_watch_list_adds_the_requester_and_says_comments_reach_them_anyway(l1_client, ticket):
+    url = reverse("tickets:add_watcher", args=[ticket.number])
+    response = l1_client.post(url, {"email": "Budi@Example.com"})
+    assert messages_of(response) == [
+        "Budi@Example.com was added to the watch list. It is the requester's e-mail, which "
+        "receives the additional comments anyway."
+    ]
+    assert WatchListEntry.objects.filter(ticket=ticket).count() == 1
 
 
 def test_watch_list_refuses_a_duplicate(l1_client, l1_agent, ticket):
@@ -663,6 +800,16 @@ def test_print_page_shows_the_incident_and_its_notes(l1_client, l1_agent, ticket
     html = response.content.decode()
     assert ticket.number in html and "Cek log" in html and "data-print" in html
     assert "<form" not in html.split('class="estim-print')[1]
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_print_query_count_is_flat(l1_client, l1_agent, ticket, rows, django_assert_num_queries):
+    add_page_rows(ticket, l1_agent, rows)
+    # session, user, user's groups, header counters, ticket, pick lists and users (the names
+    # the ticket shows), notes, attachments
+    with django_assert_num_queries(9):
+        response = l1_client.get(reverse("tickets:print", args=[ticket.number]))
+    assert response.status_code == 200
 
 
 def test_print_of_an_unknown_number_is_404(l1_client):

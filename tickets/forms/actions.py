@@ -3,7 +3,6 @@ needs, handed as keyword arguments to its workflow function."""
 
 from __future__ import annotations
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,9 +25,6 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args, pick_lists: PickLists | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
         needed = self.pick_list_kinds()
         if needed and pick_lists is None:
             pick_lists = PickLists(active=needed)

@@ -6,8 +6,6 @@ import copy
 import datetime
 from typing import Any
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -39,6 +37,7 @@ from ..validators import (
 )
 from ..workflow import EDITABLE_FIELDS
 from .common import bound_length, chosen_id, set_choices
+from .render import CONTROL_COLUMN, LABEL_COLUMN, Markup
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 # Older Back Dated values are typing mistakes (0202 for 2020); the oldest years would also
@@ -59,28 +58,16 @@ def _same(value, raw) -> bool:
     return value == raw
 
 
-class Markup:
-    """Ready HTML placed in a crispy layout as it is.
-
-    Unlike crispy's HTML(), it is not rendered as a template, so a value someone typed (a
-    name with "{{" in it) can never run as template code.
-    """
-
-    def __init__(self, html: str):
-        self.html = html
-
-    def render(self, form, context, template_pack=None, **kwargs) -> str:
-        return self.html
-
-
 def _static(label: str, value: str, *, name: str) -> Markup:
     """A read-only line in the form's grid (Number, Opened, State, ...); value is safe HTML."""
     return Markup(
         format_html(
-            '<div class="row mb-3"><div class="col-sm-4 col-form-label col-form-label-sm '
-            'estim-label">{}</div><div class="col-sm-8"><div class="form-control-plaintext '
+            '<div class="row mb-3"><div class="{} col-form-label col-form-label-sm '
+            'estim-label">{}</div><div class="{}"><div class="form-control-plaintext '
             'form-control-sm" data-static="{}">{}</div></div></div>',
+            LABEL_COLUMN,
             label,
+            CONTROL_COLUMN,
             name,
             mark_safe(value),  # the caller builds it from escaped parts
         )
@@ -190,11 +177,13 @@ class IncidentForm(forms.ModelForm):
         bound_length(self.fields["description"], MAX_RICH_TEXT)
         self._narrow(current, pick_lists, members)
         self._decorate()
-        self.helper = self._helper(current, assign_url)
+        self.columns = self._columns(current, assign_url)
 
-    # The querysets validate what is submitted; the options shown come from one query.
+    # The querysets validate what is submitted (a form shown empty needs none); the options
+    # shown come from one query.
     def _narrow(self, current: Ticket, pick_lists: PickLists | None, members) -> None:
         kept = {name: getattr(current, f"{name}_id", None) for name in self.fields}
+        validates = self.is_bound
         if pick_lists is None:
             pick_lists = PickLists(
                 active=["taxonomy", "incident_type", "location", "vendor"]
@@ -208,9 +197,10 @@ class IncidentForm(forms.ModelForm):
             )
         for depth, name in enumerate(LEVEL_FIELDS, start=1):
             field = self.fields[name]
-            field.queryset = Category.objects.filter(level=depth).filter(
-                Q(is_active=True) | Q(pk=kept[name])
-            )
+            if validates:
+                field.queryset = Category.objects.filter(level=depth).filter(
+                    Q(is_active=True) | Q(pk=kept[name])
+                )
             parent = chosen_id(self, LEVEL_FIELDS[depth - 2]) if depth > 1 else None
             options = pick_lists.children(parent) if depth == 1 or parent else []
             chosen = chosen_id(self, name)
@@ -229,19 +219,20 @@ class IncidentForm(forms.ModelForm):
         ):
             if name not in self.fields:
                 continue
-            model = PICK_LIST_MODELS[kind]
-            self.fields[name].queryset = model.objects.filter(
-                Q(is_active=True) | Q(pk=kept.get(name))
-            )
+            if validates:
+                self.fields[name].queryset = PICK_LIST_MODELS[kind].objects.filter(
+                    Q(is_active=True) | Q(pk=kept.get(name))
+                )
             set_choices(self.fields[name], pick_lists.choices(kind))
         group_id = (
             chosen_id(self, "assignment_group") if self.is_new else current.assignment_group_id
         )
         if members is None:
             members = load_users(group_id, extra=[kept["assigned_to"]])
-        self.fields["assigned_to"].queryset = User.objects.filter(
-            Q(is_active=True) | Q(pk=kept["assigned_to"])
-        )
+        if validates:
+            self.fields["assigned_to"].queryset = User.objects.filter(
+                Q(is_active=True) | Q(pk=kept["assigned_to"])
+            )
         shown = [u for u in members if u.is_member or u.pk == kept["assigned_to"]]
         set_choices(self.fields["assigned_to"], [(u.pk, str(u)) for u in shown])
 
@@ -281,13 +272,8 @@ class IncidentForm(forms.ModelForm):
                 "tickets:api_template", args=[0]
             )
 
-    def _helper(self, current: Ticket, assign_url: str | None) -> FormHelper:
-        helper = FormHelper()
-        helper.form_tag = False
-        helper.disable_csrf = True
-        helper.form_class = "form-horizontal"
-        helper.label_class = "col-sm-4 col-form-label col-form-label-sm estim-label"
-        helper.field_class = "col-sm-8"
+    def _columns(self, current: Ticket, assign_url: str | None) -> tuple[list, list]:
+        """The guide's two columns: field names and read-only lines (render.grid draws them)."""
         new = self.is_new
         home = self.user.home_group()
         opened_by = conditional_escape(self.user if new else current.opened_by)
@@ -296,9 +282,7 @@ class IncidentForm(forms.ModelForm):
             opened_by = format_html(
                 '{} <span class="text-body-secondary">({})</span>', opened_by, opened_group
             )
-        priority = (
-            current.get_priority_display() if not new else self._initial_priority_label() or "—"
-        )
+        priority = current.priority_label if not new else self._initial_priority_label() or "—"
         matrix = {f"{i}-{u}": str(p.label) for (i, u), p in PRIORITY_MATRIX.items()}
         state = status_badge(current)
         group_line = []
@@ -341,7 +325,7 @@ class IncidentForm(forms.ModelForm):
                 name="opened",
             ),
             _static(_("Opened By"), opened_by, name="opened_by"),
-            Field("back_dated"),
+            "back_dated",
             _static(_("State"), state, name="state"),
             "contact_type",
             "impact",
@@ -361,13 +345,7 @@ class IncidentForm(forms.ModelForm):
             "is_vip",
             *([] if new else ["version"]),
         ]
-        helper.layout = Layout(
-            Row(
-                Column(*left, css_class="col-lg-6"),
-                Column(*right, css_class="col-lg-6"),
-            )
-        )
-        return helper
+        return left, right
 
     def _initial_priority_label(self) -> str | None:
         try:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import unicodedata
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -27,9 +26,6 @@ class _TabForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
 
 
 class NoteForm(_TabForm):
@@ -52,11 +48,21 @@ class NoteForm(_TabForm):
 
 
 class WatchForm(_TabForm):
+    """An address for the watch list. The page says when it is the requester's own, which
+    receives the comments anyway (static/js/incident-page.js compares as it is typed)."""
+
     id_prefix = "watch"
     email = forms.EmailField(
         label=gettext_lazy("Add to watch list"),
         widget=forms.EmailInput(attrs={"placeholder": "nama@perusahaan.co.id"}),
     )
+
+    def __init__(self, *args, requester_email: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if requester_email:
+            self.fields["email"].widget.attrs.update(
+                {"data-requester-email": requester_email, "data-hint": "watch-hint"}
+            )
 
 
 MAX_NAME_LENGTH = 255  # Attachment.original_name

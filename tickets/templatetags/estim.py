@@ -87,6 +87,32 @@ def filter_control(bound_field):
 
 
 @register.filter
+def moment(value):
+    """A moment as the incident pages show it ("04 Dec 2026 02:19", Asia/Jakarta), like
+    date:"d M Y H:i" but quicker (tickets/history.py)."""
+    from tickets.history import show_moment
+
+    return show_moment(value)
+
+
+@register.simple_tag
+def form_fields(form):
+    """A small form's fields one below the other, drawn in Python (tickets/forms/render.py)."""
+    from tickets.forms.render import fields
+
+    return fields(form)
+
+
+@register.simple_tag
+def form_grid(form):
+    """A form in the columns its ``columns`` lists, labels beside the fields (the incident
+    form), drawn in Python (tickets/forms/render.py)."""
+    from tickets.forms.render import grid
+
+    return grid(form, form.columns)
+
+
+@register.filter
 def status_badge(ticket):
     """The state badge of a ticket; labels and colours come from Ticket.STATUS_COLOURS."""
     from django.utils.html import format_html

@@ -1,0 +1,224 @@
+"""The incident pages' forms drawn in Python, in Bootstrap 5 markup.
+
+Django draws every widget, and every <option> of a select, through a template of its own, and
+crispy-forms added a template per field on top: for the incident form's two dozen fields and
+a few hundred options (a group's members) that cost more than the rest of the page. These
+functions write the same markup directly: the label, the control, the help text and the
+errors beside the field, and the mark of a mandatory field.
+
+Every value goes into the markup through _esc(), which escapes like Django's
+conditional_escape() (ready HTML such as a SafeString is kept) at a fraction of its cost.
+They never touch the database: a select shows the options its widget was given
+(``common.set_choices``), never its queryset.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from html import escape
+
+from django import forms
+from django.forms.widgets import Input
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+# The incident form's grid: the label's and the control's columns.
+LABEL_COLUMN = "col-sm-4"
+CONTROL_COLUMN = "col-sm-8"
+GRID_LABEL_CLASS = f"col-form-label pt-0 {LABEL_COLUMN} col-form-label-sm estim-label"
+
+
+class Markup:
+    """Ready HTML placed among a form's fields as it is (a read-only line, say).
+
+    It is never rendered as a template, so a value someone typed (a name with "{{" in it)
+    can never run as template code.
+    """
+
+    def __init__(self, html: str):
+        self.html = html
+
+
+def _esc(value) -> str:
+    """conditional_escape(): ready HTML as it is, anything else escaped."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return escape(str(value))
+
+
+def _attrs(attrs: dict) -> str:
+    """flatatt(): ' name="value"' for each attribute, the name alone for True, none for
+    False or None."""
+    return "".join(
+        f" {name}" if value is True else f' {name}="{_esc(value)}"'
+        for name, value in attrs.items()
+        if value is not False and value is not None
+    )
+
+
+def _classes(*names: str) -> str:
+    return " ".join(name for name in names if name)
+
+
+def _control_class(widget: forms.Widget) -> str:
+    if isinstance(widget, forms.CheckboxInput):
+        return "form-check-input"
+    if isinstance(widget, forms.Select):
+        return "form-select"
+    return "form-control"
+
+
+def _select(bound: forms.BoundField, attrs: dict) -> str | None:
+    """A select and its options, or None for one Django must draw (groups, multiple)."""
+    widget = bound.field.widget
+    if widget.allow_multiple_selected:
+        return None
+    current = widget.format_value(bound.value())
+    options, has_selected = [], False
+    for value, label in widget.choices:
+        if isinstance(label, list | tuple):
+            return None  # option groups
+        value = "" if value is None else str(value)
+        selected = not has_selected and value in current
+        has_selected = has_selected or selected
+        options.append(
+            f'<option value="{_esc(value)}"{" selected" if selected else ""}>{_esc(label)}</option>'
+        )
+    html_attrs = _attrs({**widget.attrs, **attrs})
+    return f'<select name="{_esc(bound.html_name)}"{html_attrs}>{"".join(options)}</select>'
+
+
+def control(bound: forms.BoundField) -> SafeString:
+    """The field's input, select or text area with Bootstrap's classes."""
+    widget = bound.field.widget
+    attrs = bound.build_widget_attrs({}, widget)
+    if bound.auto_id and "id" not in widget.attrs:
+        attrs["id"] = bound.auto_id
+    if not widget.is_hidden:
+        invalid = "is-invalid" if bound.errors else ""
+        attrs["class"] = _classes(_control_class(widget), widget.attrs.get("class", ""), invalid)
+    name = _esc(bound.html_name)
+    html = None
+    if isinstance(widget, forms.Select):
+        html = _select(bound, attrs)
+    elif isinstance(widget, forms.Textarea):
+        context = widget.get_context(bound.html_name, bound.value(), attrs)["widget"]
+        value = _esc(context["value"] or "")
+        # The line break after the tag keeps a value's own leading line break.
+        html = f'<textarea name="{name}"{_attrs(context["attrs"])}>\n{value}</textarea>'
+    elif isinstance(widget, Input) and not (
+        isinstance(widget, forms.ClearableFileInput) and widget.is_initial(bound.value())
+    ):
+        context = widget.get_context(bound.html_name, bound.value(), attrs)["widget"]
+        value = context["value"]
+        value = f' value="{_esc(value)}"' if value is not None else ""
+        html = (
+            f'<input type="{_esc(context["type"])}" name="{name}"{value}{_attrs(context["attrs"])}>'
+        )
+    if html is None:
+        return bound.as_widget(attrs=attrs)
+    return mark_safe(html)  # every value escaped by _esc()
+
+
+def label(bound: forms.BoundField, css_class: str, *, mark_required: bool) -> str:
+    """The field's label; a mandatory field's "*" is shown, and read out as "(required)"."""
+    mark = ""
+    if mark_required and bound.field.required:
+        mark = (
+            '<span class="text-danger" aria-hidden="true">*</span>'
+            f'<span class="visually-hidden"> {_esc(_("(required)"))}</span>'
+        )
+    return (
+        f'<label for="{_esc(bound.id_for_label)}" class="{css_class}">'
+        f"{_esc(bound.label)}{mark}</label>"
+    )
+
+
+def help_and_errors(bound: forms.BoundField) -> str:
+    """The help text and the errors beside the field (the ids its aria-describedby names)."""
+    html = ""
+    errors = bound.errors
+    if errors:
+        messages = "".join(f'<p class="mb-0">{_esc(error)}</p>' for error in errors)
+        html += (
+            f'<div id="{_esc(bound.auto_id)}_error" class="invalid-feedback d-block">'
+            f"{messages}</div>"
+        )
+    if bound.help_text:
+        html += (
+            f'<div id="{_esc(bound.auto_id)}_helptext" class="form-text">'
+            f"{_esc(bound.help_text)}</div>"
+        )
+    return html
+
+
+def marks_required(form: forms.BaseForm) -> bool:
+    """Whether the form marks its mandatory fields: a form of one field need not say so (the
+    notes, the watch list: a mark there read as if every box on the page had to be filled)."""
+    return sum(1 for bound in form.visible_fields()) > 1
+
+
+def field(bound: forms.BoundField, *, mark_required: bool = True, grid: bool = False) -> str:
+    """One field: its label, control, help text and errors; ``grid`` puts the label beside it."""
+    if bound.is_hidden:
+        return control(bound)
+    widget = bound.field.widget
+    div_id = f"div_{_esc(bound.auto_id)}"
+    if isinstance(widget, forms.CheckboxInput):
+        check = (
+            f'<div id="{div_id}" class="form-check">{control(bound)}'
+            f"{label(bound, 'form-check-label', mark_required=mark_required)}"
+            f"{help_and_errors(bound)}</div>"
+        )
+        if grid:
+            column = f"offset-sm-4 {CONTROL_COLUMN}"
+            return f'<div class="mb-3 row"><div class="{column}">{check}</div></div>'
+        return f'<div class="mb-3">{check}</div>'
+    if grid:
+        return (
+            f'<div id="{div_id}" class="mb-3 row">'
+            f"{label(bound, GRID_LABEL_CLASS, mark_required=mark_required)}"
+            f'<div class="{CONTROL_COLUMN}">{control(bound)}{help_and_errors(bound)}</div></div>'
+        )
+    return (
+        f'<div id="{div_id}" class="mb-3">'
+        f"{label(bound, 'form-label', mark_required=mark_required)}"
+        f"{control(bound)}{help_and_errors(bound)}</div>"
+    )
+
+
+def form_errors(form: forms.BaseForm) -> str:
+    """The errors that belong to no visible field, above the form."""
+    errors = list(form.non_field_errors())
+    for bound in form.hidden_fields():
+        errors += [f"{bound.label}: {error}" for error in bound.errors]
+    if not errors:
+        return ""
+    items = "".join(f"<li>{_esc(error)}</li>" for error in errors)
+    return f'<div class="alert alert-danger" role="alert"><ul class="m-0">{items}</ul></div>'
+
+
+def fields(form: forms.BaseForm) -> SafeString:
+    """A small form's fields one below the other (the actions' and the tabs' forms)."""
+    mark = marks_required(form)
+    html = form_errors(form) + "".join(field(bound, mark_required=mark) for bound in form)
+    return mark_safe(html)  # every value escaped by _esc()
+
+
+def grid(form: forms.BaseForm, columns: Iterable[Iterable[str | Markup]]) -> SafeString:
+    """A form in columns, each label beside its field (the incident form). A column lists
+    field names and ready Markup; hidden fields no column names come last."""
+    named = set()
+    html = [form_errors(form), '<div class="row">']
+    for column in columns:
+        html.append('<div class="col-lg-6">')
+        for item in column:
+            if isinstance(item, Markup):
+                html.append(item.html)
+            else:
+                named.add(item)
+                html.append(field(form[item], grid=True))
+        html.append("</div>")
+    html.append("</div>")
+    html += [control(bound) for bound in form.hidden_fields() if bound.name not in named]
+    return mark_safe("".join(html))  # every value escaped by _esc() or ready Markup
