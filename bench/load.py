@@ -132,6 +132,23 @@ def timed_get(port: int, cookie: str, path: str, count: int) -> list[float]:
     return times
 
 
+def _slowest(results: list, count: int = 5) -> list[dict]:
+    """The pages with the highest p95, to see where the time goes."""
+    by_path: dict[str, list[float]] = {}
+    for path, _status, ms in results:
+        by_path.setdefault(path.split("?page=")[0], []).append(ms)
+    rows = [
+        {
+            "page": path,
+            "requests": len(times),
+            "median_ms": round(statistics.median(times), 1),
+            "p95_ms": round(sorted(times)[int(0.95 * (len(times) - 1))], 1),
+        }
+        for path, times in by_path.items()
+    ]
+    return sorted(rows, key=lambda row: -row["p95_ms"])[:count]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=60)
@@ -215,6 +232,7 @@ def main() -> int:
         "p95_ms": round(p95, 2),
         "p95_x_floor": round(p95 / floor, 2),
         "target_met": not failures and p95 <= 5 * floor,
+        "slowest_pages": _slowest(results),
     }
     print(json.dumps(report, indent=1))
     out = ROOT / "bench" / "results" / f"load-{time.strftime('%Y%m%d-%H%M')}.json"

@@ -424,6 +424,17 @@ class Ticket(models.Model):
             models.Index(fields=["-opened_at"], name="ticket_opened_idx"),
             # Dashboard: counts by sub category.
             models.Index(fields=["sub_category", "status"], name="ticket_subcat_status_idx"),
+            # Assigned To My Group read page by page: the open tickets of a group in list order,
+            # so a page deep in the queue is found by reading this index alone.
+            models.Index(
+                fields=["assignment_group", "-opened_at", "-id"],
+                condition=Q(
+                    status__in=["new", "assigned", "in_progress", "on_hold", "resolved", "reopened"]
+                ),
+                name="ticket_group_open_idx",
+            ),
+            # Lists sorted by priority (most urgent first, or the reverse), the id breaking ties.
+            models.Index(fields=["priority", "id"], name="ticket_priority_idx"),
             # Incident VIP: the few VIP tickets, newest first, without scanning the others.
             models.Index(
                 fields=["-opened_at"], condition=Q(is_vip=True), name="ticket_vip_opened_idx"

@@ -21,9 +21,20 @@ class ReversiblePaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        if bottom <= self.count // 2 or not hasattr(self.object_list, "reverse"):
+        if not hasattr(self.object_list, "reverse"):
             return super().page(number)
-        from_end = self.count - top
-        rows = list(self.object_list.reverse()[from_end : from_end + (top - bottom)])
-        rows.reverse()
+        if bottom <= self.count // 2:
+            rows = self._rows(self.object_list, bottom, top - bottom)
+        else:
+            from_end = self.count - top
+            rows = self._rows(self.object_list.reverse(), from_end, top - bottom)
+            rows.reverse()
         return Page(rows, number, self)
+
+    @staticmethod
+    def _rows(queryset, offset: int, limit: int) -> list:
+        """The page's ids first, from the index alone, then their rows: skipping thousands of
+        index entries is cheap, skipping thousands of table rows is not."""
+        ids = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
+        by_id = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)} if ids else {}
+        return [by_id[pk] for pk in ids if pk in by_id]

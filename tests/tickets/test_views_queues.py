@@ -252,8 +252,8 @@ def test_vendor_sees_only_its_groups_tickets(vendor_client, vendor_group, l2_gro
 @pytest.mark.parametrize("rows", [1, 20])
 def test_queue_query_count_is_flat(l1_client, l1_group, rows, django_assert_num_queries):
     TicketFactory.create_batch(rows, assignment_group=l1_group, status=S.ASSIGNED)
-    # session, user, user's groups, header counters, total (tallies), page rows
-    with django_assert_num_queries(6):
+    # session, user, user's groups, header counters, total (tallies), page ids, page rows
+    with django_assert_num_queries(7):
         response = l1_client.get(queue_url("my-group"))
     assert response.status_code == 200
 
@@ -264,8 +264,8 @@ def test_queue_with_the_filter_panel_query_count_is_flat(
 ):
     TicketFactory.create_batch(rows, assignment_group=l1_group, status=S.ASSIGNED)
     # session, user, user's groups, header counters, filter choices (taxonomy, groups,
-    # agents), total (tallies), page rows
-    with django_assert_num_queries(9):
+    # agents), total (tallies), page ids, page rows
+    with django_assert_num_queries(10):
         response = l1_client.get(queue_url("my-group", filter=1))
     assert b'id="data-filter"' in response.content
 
