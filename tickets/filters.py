@@ -117,11 +117,26 @@ class TicketFilter(django_filters.FilterSet):
         self.form.fields["assigned_to"].choices = empty + agents
 
     def filter_number(self, queryset, name, value):
+        """A whole number, its beginning (INC-2026-), or only its digits as agents say it
+        ("135018" or "2026-135018"), each looked up on the number's index."""
         value = value.strip().upper()
         if not value:
             return queryset
         if len(value) >= 15:
             return queryset.filter(number=value)
+        if value.startswith("INC"):
+            return queryset.filter(number__startswith=value)
+        digits = value
+        if digits.isdigit() and len(digits) <= 6:
+            this_year = timezone.localdate().year
+            return queryset.filter(
+                number__in=[
+                    f"INC-{year}-{int(digits):06d}" for year in range(this_year - 4, this_year + 1)
+                ]
+            )
+        year, dash, serial = digits.partition("-")
+        if dash and year.isdigit() and len(year) == 4 and serial.isdigit() and len(serial) <= 6:
+            return queryset.filter(number=f"INC-{year}-{int(serial):06d}")
         return queryset.filter(number__startswith=value)
 
     def filter_opened_from(self, queryset, name, value):

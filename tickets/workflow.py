@@ -131,7 +131,7 @@ def available_actions(ticket: Ticket, user: User) -> list[str]:
     ]
     if Action.PICK_UP in actions and (
         ticket.assignment_group_id not in user.group_ids()
-        or (ticket.status == Status.RESOLVED and ticket.assigned_to_id == user.pk)
+        or (ticket.status == Status.RESOLVED and ticket.assigned_to_id is not None)
     ):
         actions.remove(Action.PICK_UP)
     return actions
@@ -420,13 +420,19 @@ def pick_up_ticket(ticket: Ticket, *, by: User, expected_version: int | None = N
     A Resolved ticket is picked up by a first-line agent to verify and close it; it stays
     Resolved. Guards: the state allows it; the actor is a member of the ticket's group (an
     admin too: the assignee is always a member), and L1 for a Resolved ticket; a Resolved
-    ticket already assigned to the actor is not taken twice.
+    ticket that someone (the actor or another agent) already picked up is not taken again.
     """
 
     def prepare(fresh: Ticket) -> dict[str, Any]:
         if fresh.status == Status.RESOLVED and fresh.assigned_to_id == by.pk:
             raise TransitionNotAllowed(
                 _("You have already picked up %(number)s.") % {"number": fresh.number}
+            )
+        if fresh.status == Status.RESOLVED and fresh.assigned_to_id is not None:
+            # Two first-line agents clicking at once: the second must not take it silently.
+            raise TransitionNotAllowed(
+                _("%(number)s was already picked up by %(user)s.")
+                % {"number": fresh.number, "user": fresh.assigned_to}
             )
         if fresh.assignment_group_id not in by.group_ids():
             # An admin outside the group may act on the ticket, but the assignee is always a

@@ -75,7 +75,9 @@ def test_invalid_page_numbers_give_a_page_not_an_error(l1_client, page):
     assert len(numbers(response)) == 3
 
 
-@pytest.mark.parametrize(("per_page", "expected"), [("5", 5), ("x", 50), ("100000", 200)])
+@pytest.mark.parametrize(
+    ("per_page", "expected"), [("5", 5), ("x", 50), ("100000", 200), ("-5", 50), ("0", 50)]
+)
 def test_page_size_is_bounded(l1_client, per_page, expected):
     TicketFactory.create_batch(3)
     response = l1_client.get(queue_url("all", per_page=per_page))
@@ -354,3 +356,21 @@ def test_extreme_dates_and_pages_are_handled(l1_client, params):
     response = l1_client.get(queue_url("all", **params))
     assert response.status_code == 200
     assert len(numbers(response)) == 1
+
+
+@pytest.mark.parametrize(("page", "expected"), [("0", 1), ("-1", 1), ("abc", 1), ("99", 3)])
+def test_odd_page_numbers_show_the_first_page_and_past_the_end_the_last(l1_client, page, expected):
+    TicketFactory.create_batch(5)
+    response = l1_client.get(queue_url("all", per_page=2, page=page))
+    assert response.context["page"].number == expected
+
+
+@pytest.mark.parametrize("typed", ["135018", "2026-135018", "inc-2026-135018", " 135018 "])
+def test_number_filter_takes_the_number_as_agents_say_it(l1_client, typed):
+    from django.utils import timezone as tz
+
+    year = tz.localdate().year
+    hit = TicketFactory(number=f"INC-{year}-135018")
+    TicketFactory(number=f"INC-{year}-135019")
+    typed = typed.replace("2026", str(year))
+    assert numbers(l1_client.get(queue_url("all", number=typed))) == [hit.number]

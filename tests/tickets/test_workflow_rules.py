@@ -217,3 +217,14 @@ def test_update_cannot_touch_state_or_group(l1_agent, l1_group, l2_group):
         workflow.update_ticket(ticket, by=l1_agent, changes={"status": S.CLOSED})
     with pytest.raises(TypeError):
         workflow.update_ticket(ticket, by=l1_agent, changes={"assignment_group": l2_group})
+
+
+def test_second_l1_agent_cannot_take_a_picked_up_resolved_ticket(l1_agent, l1_agent2, l1_group):
+    ticket = TicketFactory(status=S.RESOLVED, assignment_group=l1_group)
+    workflow.pick_up_ticket(ticket, by=l1_agent)
+    with pytest.raises(workflow.TransitionNotAllowed, match="already picked up by"):
+        workflow.pick_up_ticket(ticket, by=l1_agent2)
+    ticket.refresh_from_db()
+    assert ticket.assigned_to == l1_agent
+    assert TicketEvent.objects.filter(ticket=ticket, action="pick_up").count() == 1
+    assert "pick_up" not in workflow.available_actions(ticket, l1_agent2)

@@ -23,11 +23,17 @@ PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 
 
-def _page_size(raw: str | None) -> int:
+def _positive(raw: str | None) -> int | None:
+    """A whole number above zero from a query parameter, or None."""
     try:
-        return min(max(int(raw), 1), MAX_PAGE_SIZE)
+        value = int(raw)
     except (TypeError, ValueError):
-        return PAGE_SIZE
+        return None
+    return value if value > 0 else None
+
+
+def _page_size(raw: str | None) -> int:
+    return min(_positive(raw) or PAGE_SIZE, MAX_PAGE_SIZE)
 
 
 @login_required
@@ -65,7 +71,9 @@ def queue(request, slug):
     tickets = filterset.qs.for_list().order_by(*ordering_for(sort))
     known = tally_total(slug, request.user, getattr(filterset.form, "cleaned_data", {}))
     paginator = ReversiblePaginator(tickets, _page_size(request.GET.get("per_page")), count=known)
-    page = paginator.get_page(request.GET.get("page"))
+    # A page number that is not a whole number above zero shows the first page; one past the
+    # end shows the last.
+    page = paginator.get_page(_positive(request.GET.get("page")) or 1)
     context = {
         "queue": definition,
         "filter": filterset,
