@@ -9,6 +9,52 @@ from .models import Category
 PATH_COLUMNS = ("Category", "Sub Category", "Item Category", "Item Name")
 
 
+class PathLevel(fields.Field):
+    """One level of an entry's path (Category, Sub Category, ...), shown on export and in the
+    import preview; on import the whole path identifies the entry."""
+
+    def __init__(self, depth: int, column_name: str):
+        super().__init__(column_name=column_name, attribute=None)
+        self.depth = depth
+
+    def export(self, instance, **kwargs):
+        names = instance.path_names()
+        return names[self.depth] if self.depth < len(names) else ""
+
+
+class StrictBooleanWidget(widgets.BooleanWidget):
+    """Active must say yes or no: a typo must not quietly hide an entry."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value in self.NULL_VALUES or value == "":
+            return True
+        if value in self.TRUE_VALUES or str(value).strip().lower() in ("true", "yes", "ya"):
+            return True
+        if value in self.FALSE_VALUES or str(value).strip().lower() in ("false", "no", "tidak"):
+            return False
+        raise ValueError(
+            _("Active must be 1 or 0 (yes or no), not “%(value)s”.") % {"value": value}
+        )
+
+
+class OrderWidget(widgets.IntegerWidget):
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return 0
+        text = str(value).strip()
+        if text.endswith(".0"):  # spreadsheets hand whole numbers over as 10.0
+            text = text[:-2]
+        try:
+            number = int(text)
+        except ValueError:
+            raise ValueError(
+                _("Order must be a whole number, not “%(value)s”.") % {"value": value}
+            ) from None
+        if number < 0:
+            raise ValueError(_("Order cannot be negative."))
+        return number
+
+
 def row_path(row) -> tuple[str, ...]:
     """The names of a row's path columns, from the root down to the first empty one."""
     names = []
@@ -23,16 +69,14 @@ def row_path(row) -> tuple[str, ...]:
 class CategoryResource(resources.ModelResource):
     """An entry is identified by its full path, so importing a file twice changes nothing."""
 
-    category = fields.Field(column_name="Category", attribute=None)
-    sub_category = fields.Field(column_name="Sub Category", attribute=None)
-    item_category = fields.Field(column_name="Item Category", attribute=None)
-    item_name = fields.Field(column_name="Item Name", attribute=None)
+    category = PathLevel(0, "Category")
+    sub_category = PathLevel(1, "Sub Category")
+    item_category = PathLevel(2, "Item Category")
+    item_name = PathLevel(3, "Item Name")
     is_active = fields.Field(
-        column_name="Active", attribute="is_active", widget=widgets.BooleanWidget(), default=True
+        column_name="Active", attribute="is_active", widget=StrictBooleanWidget(), default=True
     )
-    order = fields.Field(
-        column_name="Order", attribute="order", widget=widgets.IntegerWidget(), default=0
-    )
+    order = fields.Field(column_name="Order", attribute="order", widget=OrderWidget(), default=0)
 
     class Meta:
         model = Category
@@ -41,22 +85,6 @@ class CategoryResource(resources.ModelResource):
         skip_unchanged = True
         report_skipped = True
         use_transactions = True
-
-    def _dehydrate_level(self, obj, depth):
-        names = obj.path_names()
-        return names[depth] if depth < len(names) else ""
-
-    def dehydrate_category(self, obj):
-        return self._dehydrate_level(obj, 0)
-
-    def dehydrate_sub_category(self, obj):
-        return self._dehydrate_level(obj, 1)
-
-    def dehydrate_item_category(self, obj):
-        return self._dehydrate_level(obj, 2)
-
-    def dehydrate_item_name(self, obj):
-        return self._dehydrate_level(obj, 3)
 
     def get_instance(self, instance_loader, row):
         path = row_path(row)

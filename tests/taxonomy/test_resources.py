@@ -84,3 +84,43 @@ def test_a_row_whose_parent_is_missing_is_rejected_and_named(loaded):
     result = CategoryResource().import_data(dataset, dry_run=False)
     assert result.has_validation_errors() or result.has_errors()
     assert not Category.objects.filter(name="ORPHAN").exists()
+
+
+def _import_rows(*rows):
+    dataset = tablib.Dataset(
+        headers=["Category", "Sub Category", "Item Category", "Item Name", "Active", "Order"]
+    )
+    for row in rows:
+        dataset.append(row)
+    return CategoryResource().import_data(dataset, dry_run=False)
+
+
+@pytest.mark.parametrize(
+    ("active", "order", "message"),
+    [("maybe", "5", "Active must be 1 or 0"), ("1", "abc", "Order must be a whole number")],
+)
+def test_bad_active_or_order_is_rejected_with_a_clear_message(loaded, active, order, message):
+    result = _import_rows(["TEKNOLOGI INFORMASI", "SISTEM OSS", "NEW ITEM", "", active, order])
+    assert result.has_validation_errors()
+    errors = str([row.error_dict for row in result.invalid_rows])
+    assert message in errors
+    assert not Category.objects.filter(name="NEW ITEM").exists()
+
+
+def test_import_preview_shows_the_path_of_each_row(loaded):
+    dataset = tablib.Dataset(
+        headers=["Category", "Sub Category", "Item Category", "Item Name", "Active", "Order"]
+    )
+    dataset.append(["TEKNOLOGI INFORMASI", "SISTEM OSS", "NEW ITEM", "", "1", "5"])
+    dataset.append(["TEKNOLOGI INFORMASI", "SISTEM OSS", "", "", "1", "10"])
+    result = CategoryResource().import_data(dataset, dry_run=True)
+    new, skipped = (" ".join(row.diff) for row in result.rows)
+    assert "NEW ITEM" in new and "SISTEM OSS" in new
+    assert "TEKNOLOGI INFORMASI" in skipped and "SISTEM OSS" in skipped
+
+
+def test_whole_numbers_from_a_spreadsheet_are_accepted(loaded):
+    result = _import_rows(["TEKNOLOGI INFORMASI", "SISTEM OSS", "NEW ITEM", "", "ya", "10.0"])
+    assert not result.has_validation_errors() and not result.has_errors()
+    entry = Category.objects.get(name="NEW ITEM")
+    assert (entry.order, entry.is_active) == (10, True)
