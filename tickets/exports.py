@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 
+from django.db.models import Value
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,8 +32,8 @@ COLUMNS = [
     ("phone", _("Phone Number")),
     ("contact_type", _("Contact Type")),
     ("assignment_group__name", _("Assignment Group")),
-    ("assigned_to__username", _("Assigned To")),
-    ("opened_by__username", _("Opened By")),
+    ("assigned_to_name", _("Assigned To")),
+    ("opened_by_name", _("Opened By")),
     ("closed_at", _("Closed")),
 ]
 
@@ -44,6 +46,12 @@ def safe_cell(value) -> str:
     if text.startswith(FORMULA_STARTS):
         return "'" + text
     return text
+
+
+def _person(relation: str):
+    """A person's full name as the pages show it, or the login when no name is set."""
+    full = Trim(Concat(f"{relation}__first_name", Value(" "), f"{relation}__last_name"))
+    return Coalesce(NullIf(full, Value("")), f"{relation}__username")
 
 
 class _Echo:
@@ -61,6 +69,9 @@ def csv_rows(tickets) -> Iterator[str]:
     }
     fields = [name for name, _label in COLUMNS]
     yield "\ufeff" + writer.writerow([label for _name, label in COLUMNS])
+    tickets = tickets.annotate(
+        assigned_to_name=_person("assigned_to"), opened_by_name=_person("opened_by")
+    )
     for values in tickets.values_list(*fields).iterator(chunk_size=2000):
         row = []
         for name, value in zip(fields, values, strict=True):

@@ -374,3 +374,13 @@ def test_number_filter_takes_the_number_as_agents_say_it(l1_client, typed):
     TicketFactory(number=f"INC-{year}-135019")
     typed = typed.replace("2026", str(year))
     assert numbers(l1_client.get(queue_url("all", number=typed))) == [hit.number]
+
+
+def test_csv_export_shows_names_like_the_pages(l1_client, l1_agent):
+    l1_agent.first_name, l1_agent.last_name = "Ayu", "Lestari"
+    l1_agent.save()
+    TicketFactory(opened_by=l1_agent, assigned_to=None)
+    rows = _csv(l1_client.get(reverse("tickets:export_csv", args=["all"])))
+    header = rows[0]
+    assert rows[1][header.index("Opened By")] == "Ayu Lestari"
+    assert rows[1][header.index("Assigned To")] == ""
