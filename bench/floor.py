@@ -17,4 +17,5 @@ def floor(request):
     rows = Ticket.objects.order_by("-opened_at").values_list(
         "number", "short_description", "status"
     )[:50]
-    return HttpResponse(TEMPLATE.render({"rows": rows}, request))
+    # No request context: the product's context processors (header counters) stay out of it.
+    return HttpResponse(TEMPLATE.render({"rows": rows}))
