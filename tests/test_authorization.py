@@ -358,7 +358,7 @@ def test_an_allowed_action_writes_one_history_entry(world):
 
 
 def _numbers_in_queue(response) -> set[str]:
-    return {ticket.number for ticket in response.context["page"].object_list}
+    return {ticket["number"] for ticket in response.context["page"].object_list}
 
 
 def _csv_text(response) -> str:

@@ -36,5 +36,6 @@ class ReversiblePaginator(Paginator):
         """The page's ids first, from the index alone, then their rows: skipping thousands of
         index entries is cheap, skipping thousands of table rows is not."""
         ids = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
-        by_id = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)} if ids else {}
+        rows = queryset.order_by().filter(pk__in=ids) if ids else []
+        by_id = {row["id"] if isinstance(row, dict) else row.pk: row for row in rows}
         return [by_id[pk] for pk in ids if pk in by_id]

@@ -10,6 +10,25 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
+LIST_COLUMNS = (
+    "id",
+    "number",
+    "short_description",
+    "status",
+    "is_vip",
+    "priority",
+    "opened_at",
+    "assigned_to_id",
+    "assignment_group__name",
+    "opened_by__first_name",
+    "opened_by__last_name",
+    "opened_by__username",
+    "assigned_to__first_name",
+    "assigned_to__last_name",
+    "assigned_to__username",
+)
+
+
 class TicketQuerySet(models.QuerySet):
     def open(self) -> TicketQuerySet:
         """Tickets that still need work: not Closed and not Cancelled."""
@@ -47,5 +66,6 @@ class TicketQuerySet(models.QuerySet):
         return self.filter(pk__in=held.values("ticket_id"))
 
     def for_list(self) -> TicketQuerySet:
-        """The related rows the list columns show, loaded in the same query."""
-        return self.select_related("assignment_group", "opened_by", "assigned_to")
+        """Only the values the list columns show, joined in the same query, as plain rows
+        (building 50 model instances with all their columns costs more than the query)."""
+        return self.values(*LIST_COLUMNS)

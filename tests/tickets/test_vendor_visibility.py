@@ -71,7 +71,7 @@ def _page(client, slug, **params):
     response = client.get(reverse("tickets:queue", args=[slug]), {"per_page": 200, **params})
     assert response.status_code == 200
     page = response.context["page"]
-    return {t.number for t in page.object_list}, page.paginator.count
+    return {t["number"] for t in page.object_list}, page.paginator.count
 
 
 @pytest.mark.parametrize("slug", ["all", "open", "vip", "my-group", "assigned-to-me", "my-open"])

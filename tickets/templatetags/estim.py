@@ -112,17 +112,24 @@ def form_grid(form):
     return grid(form, form.columns)
 
 
-@register.filter
-def status_badge(ticket):
-    """The state badge of a ticket; labels and colours come from Ticket.STATUS_COLOURS."""
+def status_badge_html(status: str):
+    """The state badge; labels and colours come from Ticket.STATUS_COLOURS."""
     from django.utils.html import format_html
 
-    colour = ticket.status_colour
+    from tickets.models import Ticket
+
+    colour = Ticket.STATUS_COLOURS[status]
     border = " border" if colour == "light" else ""
     return format_html(
         '<span class="badge text-bg-{}{}" data-state="{}">{}</span>',
         colour,
         border,
-        ticket.status,
-        ticket.status_label,
+        status,
+        Ticket.Status(status).label,
     )
+
+
+@register.filter
+def status_badge(ticket):
+    """The state badge of a ticket."""
+    return status_badge_html(ticket.status)
