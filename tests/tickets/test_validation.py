@@ -335,3 +335,13 @@ def test_a_note_keeps_unicode_and_emoji(l1_client, l1_group):
         {"visibility": "work_note", "body": "Sudah 👍 — ÄÖÜ 日本"},
     )
     assert Note.objects.get().body == "Sudah 👍 — ÄÖÜ 日本"
+
+
+def test_long_text_areas_carry_no_maxlength_so_a_paste_is_never_cut(l1_client):
+    import re
+
+    from django.urls import reverse
+
+    html = l1_client.get(reverse("tickets:create")).content.decode()
+    textareas = re.findall(r"<textarea[^>]*>", html)
+    assert textareas and not [t for t in textareas if "maxlength" in t]

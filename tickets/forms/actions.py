@@ -13,7 +13,7 @@ from accounts.models import AssignmentGroup, User
 from ..models import CloseCode, TicketEvent, Vendor
 from ..picklists import PickLists, load_users
 from ..validators import MAX_TEXT
-from .common import chosen_id, set_choices
+from .common import LongTextarea, chosen_id, set_choices
 
 Action = TicketEvent.Action
 
@@ -106,7 +106,7 @@ class ThirdPartyForm(ActionForm):
 class ResolveForm(ActionForm):
     resolution = forms.CharField(
         label=gettext_lazy("Resolution"),
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=LongTextarea(attrs={"rows": 4}),
         max_length=MAX_TEXT,
     )
 
@@ -117,7 +117,7 @@ class CloseForm(ActionForm):
     )
     close_notes = forms.CharField(
         label=gettext_lazy("Close notes"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=LongTextarea(attrs={"rows": 3}),
         max_length=MAX_TEXT,
     )
     is_knowledge = forms.BooleanField(label=gettext_lazy("Knowledge"), required=False)

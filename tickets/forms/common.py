@@ -24,8 +24,20 @@ def set_choices(field: forms.Field, choices: list[tuple[int, str]], *, blank=Tru
     field.widget.choices = [EMPTY, *choices] if blank else choices
 
 
+class LongTextarea(forms.Textarea):
+    """A textarea without the browser's maxlength: a browser cuts a long paste there without
+    a word, while the server's message beside the field says what is too long and keeps the
+    text."""
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs.pop("maxlength", None)
+        return attrs
+
+
 def bound_length(field: forms.CharField, limit: int) -> None:
     """Refuse text longer than ``limit`` (a model TextField gives its form field no limit)."""
     field.max_length = limit
     field.validators.append(MaxLengthValidator(limit))
-    field.widget.attrs["maxlength"] = str(limit)
+    if not isinstance(field.widget, LongTextarea):
+        field.widget.attrs["maxlength"] = str(limit)

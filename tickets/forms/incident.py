@@ -36,7 +36,7 @@ from ..validators import (
     normalise_phone,
 )
 from ..workflow import EDITABLE_FIELDS
-from .common import bound_length, chosen_id, set_choices
+from .common import LongTextarea, bound_length, chosen_id, set_choices
 from .render import CONTROL_COLUMN, LABEL_COLUMN, Markup
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -110,7 +110,7 @@ class IncidentForm(forms.ModelForm):
         model = Ticket
         fields = [*EDITABLE_FIELDS, "assignment_group"]
         widgets = {
-            "description": forms.Textarea(attrs={"rows": 5}),
+            "description": LongTextarea(attrs={"rows": 5}),
             "back_dated": forms.DateTimeInput(
                 attrs={"type": "datetime-local"}, format=DATETIME_LOCAL
             ),

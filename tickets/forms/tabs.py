@@ -17,6 +17,7 @@ from accounts.models import User
 
 from ..models import Note, Ticket
 from ..validators import MAX_TEXT
+from .common import LongTextarea
 
 
 class _TabForm(forms.Form):
@@ -32,7 +33,7 @@ class NoteForm(_TabForm):
     """A work note or an additional comment; each has its own box on the Notes tab."""
 
     visibility = forms.ChoiceField(choices=Note.Visibility.choices, widget=forms.HiddenInput)
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=MAX_TEXT)
+    body = forms.CharField(widget=LongTextarea(attrs={"rows": 3}), max_length=MAX_TEXT)
 
     LABELS = {
         Note.Visibility.WORK_NOTE: gettext_lazy("Work notes"),
