@@ -344,6 +344,8 @@ def create_ticket(*, by: User, **values: Any) -> Ticket:
             actor=by,
             data={"changes": initial, "version": ticket.version},
         )
+        if ticket.status == Status.ASSIGNED or ticket.assigned_to_id:
+            transaction.on_commit(partial(notifications.send_assignment, ticket.pk))
     return ticket
 
 
@@ -405,13 +407,15 @@ def assign_ticket(
     """
     _require(group, _("Choose the Assignment Group to assign to."))
     _check_assignee(assignee, group)
-    return _act(
+    fresh = _act(
         ticket,
         Action.ASSIGN,
         by=by,
         expected_version=expected_version,
         changes={"assignment_group": group, "assigned_to": assignee, "hold_reason": ""},
     )
+    transaction.on_commit(partial(notifications.send_assignment, fresh.pk))
+    return fresh
 
 
 def pick_up_ticket(ticket: Ticket, *, by: User, expected_version: int | None = None) -> Ticket:
@@ -518,7 +522,9 @@ def resolve_ticket(
             "hold_reason": "",
         }
 
-    return _act(ticket, Action.RESOLVE, by=by, expected_version=expected_version, prepare=prepare)
+    fresh = _act(ticket, Action.RESOLVE, by=by, expected_version=expected_version, prepare=prepare)
+    transaction.on_commit(partial(notifications.send_resolution, fresh.pk))
+    return fresh
 
 
 def reopen_ticket(
