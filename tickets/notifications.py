@@ -115,9 +115,8 @@ def send_assignment(ticket_id: int) -> int:
     return _send(ticket, subject, body, _addresses(ticket, people))
 
 
-def send_resolution(ticket_id: int) -> int:
+def send_resolution(ticket: Ticket) -> int:
     """Tell the requester and the watch list that their incident was resolved, and how."""
-    ticket = Ticket.objects.get(pk=ticket_id)
     body = _(
         "Incident %(number)s was resolved:\n\n%(resolution)s\n\n"
         "If the problem is not solved, reply and keep %(number)s in the subject.\n"

@@ -20,50 +20,56 @@ def key_of(ticket: Ticket) -> Key:
     return (ticket.assignment_group_id, ticket.status, ticket.sub_category_id or 0, ticket.is_vip)
 
 
-def _upsert(model, columns: tuple[str, ...], key: tuple, delta: int) -> None:
+TALLY_COLUMNS = ("assignment_group_id", "status", "sub_category_id", "is_vip")
+HELD_COLUMNS = ("group_id", "status", "sub_category_id")
+
+
+def _upsert(model, columns: tuple[str, ...], changes: list[tuple[tuple, int]]) -> None:
+    """Add each delta to the row of its key, creating rows that do not exist yet, in one
+    statement. An upsert, so two agents creating the first ticket of a combination do not
+    collide; the keys are sorted, so two opposite moves lock rows in the same order and
+    cannot deadlock."""
+    changes = [(key, delta) for key, delta in changes if delta]
+    if not changes:
+        return
+    changes.sort(key=lambda change: tuple(map(str, change[0])))
     table = model._meta.db_table
     names = ", ".join(columns)
-    # An upsert, so two agents creating the first ticket of a combination do not collide.
+    row = f"({', '.join(['%s'] * (len(columns) + 1))})"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} ({names}, n) VALUES ({', '.join(['%s'] * (len(key) + 1))}) "
+            f"INSERT INTO {table} ({names}, n) VALUES {', '.join([row] * len(changes))} "
             f"ON CONFLICT ({names}) DO UPDATE SET n = {table}.n + EXCLUDED.n",
-            [*key, delta],
+            [value for key, delta in changes for value in (*key, delta)],
         )
-
-
-def _bump(key: Key, delta: int) -> None:
-    _upsert(TicketTally, ("assignment_group_id", "status", "sub_category_id", "is_vip"), key, delta)
-
-
-def _bump_held(group_id: int, key: Key, delta: int) -> None:
-    _upsert(HeldTally, ("group_id", "status", "sub_category_id"), (group_id, key[1], key[2]), delta)
 
 
 def move(old: Key | None, new: Key | None) -> None:
     """Count a ticket under its new key instead of its old one (None: it did not exist)."""
     if old == new:
         return
-    changes = [(key, delta) for key, delta in ((old, -1), (new, 1)) if key is not None]
-    # Always lock the rows in the same order, so two opposite moves cannot deadlock.
-    for key, delta in sorted(changes, key=lambda change: tuple(map(str, change[0]))):
-        _bump(key, delta)
+    _upsert(
+        TicketTally,
+        TALLY_COLUMNS,
+        [(key, delta) for key, delta in ((old, -1), (new, 1)) if key is not None],
+    )
 
 
 def move_held(ticket: Ticket, old: Key | None, new: Key, *, new_holder: int | None) -> None:
     """Count the ticket under its new state and sub category for every group that holds or
     held it, and once for a group that has just got it for the first time."""
+    changes = []
     if old is not None and old[1:3] != new[1:3]:
-        holders = sorted(
+        holders = (
             GroupHolding.objects.filter(ticket=ticket)
             .exclude(group_id=new_holder)
             .values_list("group_id", flat=True)
         )
         for group_id in holders:
-            for key, delta in sorted([(old, -1), (new, 1)], key=lambda c: tuple(map(str, c[0]))):
-                _bump_held(group_id, key, delta)
+            changes += [((group_id, *old[1:3]), -1), ((group_id, *new[1:3]), 1)]
     if new_holder is not None:
-        _bump_held(new_holder, new, 1)
+        changes.append(((new_holder, *new[1:3]), 1))
+    _upsert(HeldTally, HELD_COLUMNS, changes)
 
 
 HeldKey = tuple[int, str, int]

@@ -15,8 +15,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import Case, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -193,10 +193,14 @@ def _check_assignee(assignee: User | None, group: AssignmentGroup) -> None:
 
 
 def l1_group_for(ticket: Ticket) -> AssignmentGroup | None:
-    """The first-line group a resolved ticket returns to: the one that opened it, if L1."""
-    if ticket.opened_by_group_id and ticket.opened_by_group.is_l1:
-        return ticket.opened_by_group
-    return AssignmentGroup.objects.filter(is_l1=True, is_active=True).order_by("name").first()
+    """The first-line group a resolved ticket returns to: the one that opened it, if L1,
+    else the first active first-line group (one query either way)."""
+    return (
+        AssignmentGroup.objects.filter(is_l1=True)
+        .filter(Q(pk=ticket.opened_by_group_id) | Q(is_active=True))
+        .order_by(Case(When(pk=ticket.opened_by_group_id, then=0), default=1), "name")
+        .first()
+    )
 
 
 # --- writing -------------------------------------------------------------------------------
@@ -231,7 +235,8 @@ def _write(
         old_raw = getattr(ticket, field.attname)
         if old_raw != new_raw:
             diff[name] = [_raw(old_raw), _raw(new_raw)]
-            setattr(ticket, name, value)
+            # A relation may be given as a row or as its id.
+            setattr(ticket, name if hasattr(value, "pk") else field.attname, value)
     if from_status != to_status:
         diff["status"] = [from_status, to_status]
         ticket.status = to_status
@@ -276,9 +281,16 @@ def _locked(ticket: Ticket) -> Ticket:
 def _next_number(opened_at: datetime.datetime) -> str:
     """Take the next number of the year under a row lock; safe when two saves race."""
     year = timezone.localtime(opened_at).year
-    TicketCounter.objects.get_or_create(year=year)
-    TicketCounter.objects.filter(year=year).update(last=F("last") + 1)
-    last = TicketCounter.objects.get(year=year).last
+    table = TicketCounter._meta.db_table
+    # One statement: the first ticket of a year creates the row, every other one raises it;
+    # the row stays locked until the transaction ends, so a racing save waits its turn.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (year, last) VALUES (%s, 1) "
+            f"ON CONFLICT (year) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [year],
+        )
+        (last,) = cursor.fetchone()
     return f"INC-{year}-{last:06d}"
 
 
@@ -516,14 +528,14 @@ def resolve_ticket(
             "resolution": resolution.strip(),
             "resolved_by": by,
             "resolved_at": timezone.now(),
-            "resolved_by_group": fresh.assignment_group,
-            "assignment_group": l1_group_for(fresh) or fresh.assignment_group,
+            "resolved_by_group": fresh.assignment_group_id,
+            "assignment_group": l1_group_for(fresh) or fresh.assignment_group_id,
             "assigned_to": None,
             "hold_reason": "",
         }
 
     fresh = _act(ticket, Action.RESOLVE, by=by, expected_version=expected_version, prepare=prepare)
-    transaction.on_commit(partial(notifications.send_resolution, fresh.pk))
+    transaction.on_commit(partial(notifications.send_resolution, fresh))
     return fresh
 
 

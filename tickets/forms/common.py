@@ -24,6 +24,25 @@ def set_choices(field: forms.Field, choices: list[tuple[int, str]], *, blank=Tru
     field.widget.choices = [EMPTY, *choices] if blank else choices
 
 
+class PreloadedChoiceField(forms.ModelChoiceField):
+    """A choice of a row that the form loads together with its siblings' choices (``rows``),
+    instead of one query per field; without ``rows`` it looks the row up as usual."""
+
+    rows: dict | None = None
+
+    def to_python(self, value):
+        if self.rows is None or value in self.empty_values:
+            return super().to_python(value)
+        key = parse_id(str(value))
+        if key is None or key not in self.rows:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return self.rows[key]
+
+
 class LongTextarea(forms.Textarea):
     """A textarea without the browser's maxlength: a browser cuts a long paste there without
     a word, while the server's message beside the field says what is too long and keeps the

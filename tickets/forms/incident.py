@@ -36,7 +36,7 @@ from ..validators import (
     normalise_phone,
 )
 from ..workflow import EDITABLE_FIELDS
-from .common import LongTextarea, bound_length, chosen_id, set_choices
+from .common import LongTextarea, PreloadedChoiceField, bound_length, chosen_id, set_choices
 from .render import CONTROL_COLUMN, LABEL_COLUMN, Markup
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -109,6 +109,7 @@ class IncidentForm(forms.ModelForm):
     class Meta:
         model = Ticket
         fields = [*EDITABLE_FIELDS, "assignment_group"]
+        field_classes = {name: PreloadedChoiceField for name in LEVEL_FIELDS}
         widgets = {
             "description": LongTextarea(attrs={"rows": 5}),
             "back_dated": forms.DateTimeInput(
@@ -195,12 +196,21 @@ class IncidentForm(forms.ModelForm):
                     "vendor": {kept["vendor"]},
                 },
             )
+        if validates:
+            # The four chosen levels, found in one query.
+            chosen_levels = [chosen_id(self, name) for name in LEVEL_FIELDS]
+            found = list(Category.objects.filter(pk__in=[pk for pk in chosen_levels if pk]))
         for depth, name in enumerate(LEVEL_FIELDS, start=1):
             field = self.fields[name]
             if validates:
                 field.queryset = Category.objects.filter(level=depth).filter(
                     Q(is_active=True) | Q(pk=kept[name])
                 )
+                field.rows = {
+                    row.pk: row
+                    for row in found
+                    if row.level == depth and (row.is_active or row.pk == kept[name])
+                }
             parent = chosen_id(self, LEVEL_FIELDS[depth - 2]) if depth > 1 else None
             options = pick_lists.children(parent) if depth == 1 or parent else []
             chosen = chosen_id(self, name)
@@ -387,6 +397,15 @@ class IncidentForm(forms.ModelForm):
     def clean_description(self):
         # Rich text: agents may write HTML; what is not safe formatting is removed.
         return clean_html(self.cleaned_data.get("description", "").replace("\r\n", "\n"))
+
+    def _get_validation_exclusions(self):
+        # The form's choice fields already found these rows through their querysets; the
+        # model's own validation would look each one up again.
+        exclude = super()._get_validation_exclusions()
+        exclude.update(
+            name for name, field in self.fields.items() if isinstance(field, forms.ModelChoiceField)
+        )
+        return exclude
 
     def clean(self):
         cleaned = super().clean()
