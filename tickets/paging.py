@@ -11,8 +11,11 @@ class ReversiblePaginator(Paginator):
     queryset must be ordered by a unique key (the queues add the id to every ordering).
     """
 
-    def __init__(self, object_list, per_page, *, count: int | None = None, **kwargs):
+    def __init__(self, object_list, per_page, *, count: int | None = None, columns=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
+        # What a page's rows are read with (e.g. TicketQuerySet.for_list); the ids are read
+        # from the plain queryset, whose joins would keep the database off the index alone.
+        self.columns = columns
         if count is not None:
             # A total already known exactly (from the tallies) spares the COUNT query.
             self.__dict__["count"] = count
@@ -24,18 +27,20 @@ class ReversiblePaginator(Paginator):
         if not hasattr(self.object_list, "reverse"):
             return super().page(number)
         if bottom <= self.count // 2:
-            rows = self._rows(self.object_list, bottom, top - bottom)
+            rows = self._rows(self.object_list, bottom, top - bottom, self.columns)
         else:
             from_end = self.count - top
-            rows = self._rows(self.object_list.reverse(), from_end, top - bottom)
+            rows = self._rows(self.object_list.reverse(), from_end, top - bottom, self.columns)
             rows.reverse()
         return Page(rows, number, self)
 
     @staticmethod
-    def _rows(queryset, offset: int, limit: int) -> list:
+    def _rows(queryset, offset: int, limit: int, columns=None) -> list:
         """The page's ids first, from the index alone, then their rows: skipping thousands of
         index entries is cheap, skipping thousands of table rows is not."""
         ids = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
         rows = queryset.order_by().filter(pk__in=ids) if ids else []
+        if ids and columns is not None:
+            rows = columns(rows)
         by_id = {row["id"] if isinstance(row, dict) else row.pk: row for row in rows}
         return [by_id[pk] for pk in ids if pk in by_id]

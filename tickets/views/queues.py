@@ -68,9 +68,14 @@ def queue(request, slug):
         show=request.GET.get("filter") == "1",
     )
     sort = request.GET.get("sort", "")
-    tickets = filterset.qs.for_list().order_by(*ordering_for(sort))
+    tickets = filterset.qs.order_by(*ordering_for(sort))
     known = tally_total(slug, request.user, getattr(filterset.form, "cleaned_data", {}))
-    paginator = ReversiblePaginator(tickets, _page_size(request.GET.get("per_page")), count=known)
+    paginator = ReversiblePaginator(
+        tickets,
+        _page_size(request.GET.get("per_page")),
+        count=known,
+        columns=lambda rows: rows.for_list(),
+    )
     # A page number that is not a whole number above zero shows the first page; one past the
     # end shows the last.
     page = paginator.get_page(_positive(request.GET.get("page")) or 1)
