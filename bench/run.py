@@ -219,7 +219,12 @@ def main() -> int:
     to_resolve = fresh_tickets(l1, l1_group, args.requests + args.warmup + 2)
     for ticket in to_resolve:
         workflow.pick_up_ticket(ticket, by=l1)
-    to_resolve_iter = iter(to_resolve)
+    # Numbers and versions read here, so the timed requests count only their own queries.
+    to_resolve_iter = iter(
+        Ticket.objects.filter(pk__in=[t.pk for t in to_resolve])
+        .order_by("pk")
+        .values_list("number", "version")
+    )
     sub = Category.objects.get_by_natural_key("TEKNOLOGI INFORMASI", "SISTEM OSS")
     sample = (
         Ticket.objects.exclude(nib="").order_by("-opened_at").values_list("nib", flat=True)[1000]
@@ -309,10 +314,10 @@ def main() -> int:
         bench.measure("Pick Up (POST)", pick_up, who="l1.agent")
 
         def resolve():
-            ticket = Ticket.objects.get(pk=next(to_resolve_iter).pk)
+            number, version = next(to_resolve_iter)
             return l1c.post(
-                reverse("tickets:act", args=[ticket.number, "resolve"]),
-                {"version": ticket.version, "resolution": "Password direset."},
+                reverse("tickets:act", args=[number, "resolve"]),
+                {"version": version, "resolution": "Password direset."},
             )
 
         bench.measure("Resolve (POST)", resolve, who="l1.agent")

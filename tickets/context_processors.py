@@ -1,5 +1,7 @@
 """The header every page shows: the counters, the current group and the menu."""
 
+from django.utils.functional import SimpleLazyObject
+
 from .queues import QUEUES, header_counters
 
 
@@ -8,7 +10,9 @@ def helpdesk(request):
     if user is None or not user.is_authenticated or request.path.startswith("/admin/"):
         return {}
     return {
-        "counters": header_counters(user),
+        # Lazy: a page that counts its own totals passes the counters with them (one round
+        # trip), and this query is then never made.
+        "counters": SimpleLazyObject(lambda: header_counters(user)),
         "current_group": user.home_group(),
         "menu_queues": QUEUES,
     }

@@ -6,7 +6,7 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import CharField, F, IntegerField, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +26,38 @@ SORTABLE = {
     "priority": "priority",
     "opened": "opened_at",
 }
+
+
+def _choice_rows():
+    """Rows (kind, pk, name, first name, last name, level, order) of every category ("c"),
+    group ("g") and active agent in a group ("u"): one round trip for the Data Filter."""
+    blank = Value("", output_field=CharField())
+    zero = Value(0, output_field=IntegerField())
+    columns = ("kind", "pk", "name", "first", "last", "lvl", "pos")
+    categories = Category.objects.annotate(
+        kind=Value("c", output_field=CharField()),
+        first=blank,
+        last=blank,
+        lvl=F("level"),
+        pos=F("order"),
+    ).values_list(*columns)
+    groups = AssignmentGroup.objects.annotate(
+        kind=Value("g", output_field=CharField()), first=blank, last=blank, lvl=zero, pos=zero
+    ).values_list(*columns)
+    members = AssignmentGroup.members.through.objects.values("user_id")
+    agents = (
+        User.objects.filter(is_active=True, pk__in=members)
+        .annotate(
+            kind=Value("u", output_field=CharField()),
+            name=F("username"),
+            first=F("first_name"),
+            last=F("last_name"),
+            lvl=zero,
+            pos=zero,
+        )
+        .values_list(*columns)
+    )
+    return categories.order_by().union(groups.order_by(), agents.order_by(), all=True)
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:
@@ -90,29 +122,26 @@ class TicketFilter(django_filters.FilterSet):
         return any(self.data.get(name) for name in self.filters)
 
     def _load_choices(self):
-        # One query for all four taxonomy levels, one for groups, one for agents.
+        """The choices of the taxonomy levels, the groups and the agents, in one query."""
         by_level: dict[int, list[tuple[int, str]]] = {1: [], 2: [], 3: [], 4: []}
-        for pk, name, level in Category.objects.order_by("level", "order", "name").values_list(
-            "pk", "name", "level"
-        ):
-            by_level[level].append((pk, name))
+        groups, agents = [], []
+        for kind, pk, name, first, last, level, order in _choice_rows():
+            if kind == "c":
+                by_level[level].append((order, name, pk))
+            elif kind == "g":
+                groups.append((name, pk))
+            else:
+                agents.append((first, name, f"{first} {last}".strip() or name, pk))
         empty = [("", "---------")]
         for level, name in enumerate(LEVEL_FILTERS, start=1):
+            choices = [(pk, label) for _order, label, pk in sorted(by_level[level])]
             self.filters[name].field_name = f"{name}_id"
-            self.filters[name].extra["choices"] = by_level[level]
-            self.form.fields[name].choices = empty + by_level[level]
-        groups = list(AssignmentGroup.objects.order_by("name").values_list("pk", "name"))
+            self.filters[name].extra["choices"] = choices
+            self.form.fields[name].choices = empty + choices
+        groups = [(pk, label) for label, pk in sorted(groups)]
         self.filters["group"].extra["choices"] = groups
         self.form.fields["group"].choices = empty + groups
-        agents = [
-            (pk, f"{first} {last}".strip() or username)
-            for pk, username, first, last in User.objects.filter(
-                assignment_groups__isnull=False, is_active=True
-            )
-            .distinct()
-            .order_by("first_name", "username")
-            .values_list("pk", "username", "first_name", "last_name")
-        ]
+        agents = [(pk, label) for _first, _username, label, pk in sorted(agents)]
         self.filters["assigned_to"].extra["choices"] = agents
         self.form.fields["assigned_to"].choices = empty + agents
 

@@ -34,10 +34,17 @@ class ReversiblePaginator(Paginator):
             rows.reverse()
         return Page(rows, number, self)
 
+    # Up to this offset a page is read in one query; past it, ids first.
+    NEAR = 500
+
     @staticmethod
     def _rows(queryset, offset: int, limit: int, columns=None) -> list:
-        """The page's ids first, from the index alone, then their rows: skipping thousands of
-        index entries is cheap, skipping thousands of table rows is not."""
+        """Near an end of the list, the page's rows in one query. Further in, the page's ids
+        first, from the index alone, then their rows: skipping thousands of index entries is
+        cheap, skipping thousands of table rows (and their joins) is not."""
+        if offset <= ReversiblePaginator.NEAR:
+            rows = columns(queryset) if columns is not None else queryset
+            return list(rows[offset : offset + limit])
         ids = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
         rows = queryset.order_by().filter(pk__in=ids) if ids else []
         if ids and columns is not None:

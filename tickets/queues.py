@@ -63,6 +63,12 @@ def tally_total(slug: str, user, filters: dict) -> int | None:
     """The exact total of a queue under the given filter values, from the tallies, or None
     when the tallies cannot answer (a per-user queue, a vendor's partial view, or a filter
     on a field they do not hold)."""
+    tallies = tally_query(slug, user, filters)
+    return None if tallies is None else count_many({"total": tallies})["total"]
+
+
+def tally_query(slug: str, user, filters: dict) -> QuerySet | None:
+    """The tally rows whose sum is the queue's total (see tally_total), for count_many."""
     queue = QUEUES_BY_SLUG[slug]
     used = {name: value for name, value in filters.items() if value not in (None, "", [])}
     if queue.tally is None or not set(used) <= set(TALLY_FILTERS):
@@ -71,11 +77,11 @@ def tally_total(slug: str, user, filters: dict) -> int | None:
     for name, value in used.items():
         condition &= Q(**{TALLY_FILTERS[name]: value})
     if slug == "my-group" or user.sees_all_incidents():
-        return count_many({"total": TicketTally.objects.filter(condition)})["total"]
+        return TicketTally.objects.filter(condition)
     if slug in ("all", "open") and "group" not in used and len(user.group_ids()) == 1:
         # A vendor's staff see what their one group holds or held.
         held = condition & Q(assignment_group_id__in=user.group_ids())
-        return count_many({"total": HeldTally.objects.filter(_as_held(held))})["total"]
+        return HeldTally.objects.filter(_as_held(held))
     return None
 
 
@@ -121,8 +127,9 @@ def count_many(parts: dict[str, QuerySet]) -> dict[str, int]:
     return {name: numbers[name] for name in parts}
 
 
-def header_counters(user) -> dict[str, int]:
-    """My Ticket, My Assignment and Assignment Group: the user's open tickets.
+def header_counters(user, **also: QuerySet) -> dict[str, int]:
+    """My Ticket, My Assignment and Assignment Group: the user's open tickets; and the
+    numbers of ``also`` (a page's own totals) in the same round trip.
 
     The group's total comes from the tallies: a first-line group holds tens of thousands.
     """
@@ -134,5 +141,6 @@ def header_counters(user) -> dict[str, int]:
             "my_group": TicketTally.objects.filter(
                 assignment_group_id__in=user.group_ids(), status__in=Ticket.OPEN_STATUSES
             ),
+            **also,
         }
     )

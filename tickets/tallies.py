@@ -57,19 +57,36 @@ def move(old: Key | None, new: Key | None) -> None:
 
 def move_held(ticket: Ticket, old: Key | None, new: Key, *, new_holder: int | None) -> None:
     """Count the ticket under its new state and sub category for every group that holds or
-    held it, and once for a group that has just got it for the first time."""
-    changes = []
+    held it, and once for a group that has just got it for the first time.
+
+    One statement: the holders are read by the insert itself. Its rows are taken in the order
+    _upsert sorts keys in, so it and an _upsert lock rows in the same order."""
+    parts, params = [], []
     if old is not None and old[1:3] != new[1:3]:
-        holders = (
-            GroupHolding.objects.filter(ticket=ticket)
-            .exclude(group_id=new_holder)
-            .values_list("group_id", flat=True)
+        holding = GroupHolding._meta.db_table
+        others = "" if new_holder is None else " AND h.group_id <> %s"
+        parts.append(
+            f"SELECT h.group_id AS g, m.s AS s, m.c AS c, m.d AS d FROM {holding} h, "
+            "(SELECT %s AS s, %s AS c, -1 AS d UNION ALL SELECT %s, %s, 1) m "
+            f"WHERE h.ticket_id = %s{others}"
         )
-        for group_id in holders:
-            changes += [((group_id, *old[1:3]), -1), ((group_id, *new[1:3]), 1)]
+        params += [*old[1:3], *new[1:3], ticket.pk]
+        if new_holder is not None:
+            params.append(new_holder)
     if new_holder is not None:
-        changes.append(((new_holder, *new[1:3]), 1))
-    _upsert(HeldTally, HELD_COLUMNS, changes)
+        parts.append("SELECT %s AS g, %s AS s, %s AS c, 1 AS d")
+        params += [new_holder, *new[1:3]]
+    if not parts:
+        return
+    table = HeldTally._meta.db_table
+    names = ", ".join(HELD_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({names}, n) SELECT * FROM ({' UNION ALL '.join(parts)}) AS x "
+            "WHERE true ORDER BY CAST(g AS TEXT), s, CAST(c AS TEXT) "
+            f"ON CONFLICT ({names}) DO UPDATE SET n = {table}.n + EXCLUDED.n",
+            params,
+        )
 
 
 HeldKey = tuple[int, str, int]

@@ -194,7 +194,11 @@ def _check_assignee(assignee: User | None, group: AssignmentGroup) -> None:
 
 def l1_group_for(ticket: Ticket) -> AssignmentGroup | None:
     """The first-line group a resolved ticket returns to: the one that opened it, if L1,
-    else the first active first-line group (one query either way)."""
+    else the first active first-line group (one query, none when the ticket is still with
+    the first-line group that opened it)."""
+    current = ticket._state.fields_cache.get("assignment_group")
+    if current is not None and current.pk == ticket.opened_by_group_id and current.is_l1:
+        return current
     return (
         AssignmentGroup.objects.filter(is_l1=True)
         .filter(Q(pk=ticket.opened_by_group_id) | Q(is_active=True))
@@ -274,8 +278,14 @@ def _write(
 def _locked(ticket: Ticket) -> Ticket:
     # No joins (select_related) in the locking query: PostgreSQL, having waited for a racing
     # action that moved the ticket to another group, re-checks a join against the group row it
-    # read before the wait and then returns no row at all. The groups load when needed.
-    return Ticket.objects.select_for_update().get(pk=ticket.pk)
+    # read before the wait and then returns no row at all. The group the caller already read
+    # serves when the ticket is still in it (a group's name and L1 flag are settings, not
+    # ticket state); otherwise it loads when needed.
+    fresh = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    group = ticket._state.fields_cache.get("assignment_group")
+    if group is not None and group.pk == fresh.assignment_group_id:
+        fresh.assignment_group = group
+    return fresh
 
 
 def _next_number(opened_at: datetime.datetime) -> str:

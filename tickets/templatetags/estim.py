@@ -1,5 +1,7 @@
 """Template helpers that never touch the database."""
 
+from functools import lru_cache
+
 from django import template
 
 register = template.Library()
@@ -114,19 +116,28 @@ def form_grid(form):
 
 def status_badge_html(status: str):
     """The state badge; labels and colours come from Ticket.STATUS_COLOURS."""
+    from django.utils import translation
+
+    return _status_badge(status, translation.get_language())
+
+
+@lru_cache(maxsize=64)
+def _status_badge(status: str, language: str | None):
+    from django.utils import translation
     from django.utils.html import format_html
 
     from tickets.models import Ticket
 
     colour = Ticket.STATUS_COLOURS[status]
     border = " border" if colour == "light" else ""
-    return format_html(
-        '<span class="badge text-bg-{}{}" data-state="{}">{}</span>',
-        colour,
-        border,
-        status,
-        Ticket.Status(status).label,
-    )
+    with translation.override(language):
+        return format_html(
+            '<span class="badge text-bg-{}{}" data-state="{}">{}</span>',
+            colour,
+            border,
+            status,
+            str(Ticket.Status(status).label),
+        )
 
 
 @register.filter
