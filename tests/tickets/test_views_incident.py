@@ -838,3 +838,38 @@ def test_action_buttons_of_another_group_member(client, ticket):
     client.force_login(other)
     response = client.get(detail_url(ticket))
     assert response.context["buttons"] == []
+
+
+def test_pick_up_and_resolve_take_as_many_queries_on_a_small_and_a_large_ticket(
+    l1_client, l1_agent, category
+):
+    """Each action's query count stays the same whatever the ticket holds, and within 12."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def create():
+        return workflow.create_ticket(
+            by=l1_agent,
+            category=category,
+            short_description="Tidak bisa login",
+            contact_type=Ticket.ContactType.EMAIL,
+            impact=Ticket.Impact.MEDIUM,
+            urgency=Ticket.Urgency.MEDIUM,
+            requested_by="Budi",
+            email="budi@example.com",
+        )
+
+    counts = {}
+    for rows in (1, 20):
+        ticket = create()
+        add_page_rows(ticket, l1_agent, rows)
+        ticket.refresh_from_db()
+        for slug, data in (("pick-up", {}), ("resolve", {"resolution": "Password direset."})):
+            version = Ticket.objects.get(pk=ticket.pk).version
+            with CaptureQueriesContext(connection) as queries:
+                response = l1_client.post(act_url(ticket, slug), {"version": version, **data})
+            assert response.status_code == 302
+            counts[slug, rows] = len(queries)
+    assert Ticket.objects.get(pk=ticket.pk).status == S.RESOLVED
+    for slug in ("pick-up", "resolve"):
+        assert counts[slug, 1] == counts[slug, 20] <= 12, counts
