@@ -25,6 +25,9 @@ class Queue:
     # The same set as a condition on the tallies, for an exact total without counting rows;
     # None where the tallies cannot tell (per-user queues).
     tally: Callable[[object], Q] | None = None
+    # Only tickets the user's groups hold now: every one of them is visible to the user (a
+    # group that gets a ticket is recorded as holding it), so no visibility condition.
+    own_groups_only: bool = False
 
 
 def _open_tally() -> Q:
@@ -37,6 +40,7 @@ QUEUES = [
         _("Assigned To My Group"),
         lambda qs, user: qs.open().in_groups_of(user),
         lambda user: _open_tally() & Q(assignment_group_id__in=user.group_ids()),
+        own_groups_only=True,
     ),
     Queue("assigned-to-me", _("Assigned To Me"), lambda qs, user: qs.open().assigned_to(user)),
     Queue("my-open", _("My Open Ticket"), lambda qs, user: qs.open().opened_by(user)),
@@ -56,7 +60,10 @@ TALLY_FILTERS = {
 
 def queue_tickets(slug: str, user) -> TicketQuerySet:
     """The tickets of one queue that the user may see."""
-    return QUEUES_BY_SLUG[slug].tickets(Ticket.objects.visible_to(user), user)
+    queue = QUEUES_BY_SLUG[slug]
+    if queue.own_groups_only:
+        return queue.tickets(Ticket.objects.all(), user)
+    return queue.tickets(Ticket.objects.visible_to(user), user)
 
 
 def tally_total(slug: str, user, filters: dict) -> int | None:

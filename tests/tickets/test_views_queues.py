@@ -297,9 +297,9 @@ def test_an_unknown_group_in_the_filter_is_reported(l1_client):
 @pytest.mark.parametrize("rows", [1, 20])
 def test_homepage_query_count_is_flat(l1_client, rows, django_assert_num_queries):
     TicketFactory.create_batch(rows)
-    # session, user, user's groups, tallies by sub category, by status, sub category names,
+    # session, user, user's groups, tallies by sub category and state with the names,
     # header counters
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         l1_client.get(reverse("tickets:home"))
 
 
