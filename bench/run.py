@@ -246,7 +246,10 @@ def main() -> int:
     my_group_pages = max(1, -(-my_group_size // 50))
 
     print("Pages:", flush=True)
-    with override_settings(ROOT_URLCONF="bench.urls"):
+    # E-mails of the timed actions (resolution notices) are kept in memory, not printed.
+    with override_settings(
+        ROOT_URLCONF="bench.urls", EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"
+    ):
         floor = bench.measure(
             "floor: 50 rows, one indexed query", lambda: l1c.get("/bench/floor/"), who="l1.agent"
         )
