@@ -8,6 +8,7 @@ import django_filters
 from django import forms
 from django.db.models import CharField, F, IntegerField, Q, Value
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AssignmentGroup, User
@@ -58,6 +59,24 @@ def _choice_rows():
         .values_list(*columns)
     )
     return categories.order_by().union(groups.order_by(), agents.order_by(), all=True)
+
+
+class _Choices(BaseChoiceIterator):
+    """Choices already in their final form: Django would otherwise walk the few hundred
+    options again on every assignment to check their shape."""
+
+    def __init__(self, choices: list[tuple[object, str]]):
+        self.choices = choices
+
+    def __iter__(self):
+        return iter(self.choices)
+
+    def __len__(self):
+        return len(self.choices)
+
+
+def _set_choices(field, choices: list[tuple[object, str]]) -> None:
+    field.choices = _Choices([("", "---------"), *choices])
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:
@@ -132,18 +151,16 @@ class TicketFilter(django_filters.FilterSet):
                 groups.append((name, pk))
             else:
                 agents.append((first, name, f"{first} {last}".strip() or name, pk))
-        empty = [("", "---------")]
         for level, name in enumerate(LEVEL_FILTERS, start=1):
-            choices = [(pk, label) for _order, label, pk in sorted(by_level[level])]
             self.filters[name].field_name = f"{name}_id"
-            self.filters[name].extra["choices"] = choices
-            self.form.fields[name].choices = empty + choices
-        groups = [(pk, label) for label, pk in sorted(groups)]
-        self.filters["group"].extra["choices"] = groups
-        self.form.fields["group"].choices = empty + groups
-        agents = [(pk, label) for _first, _username, label, pk in sorted(agents)]
-        self.filters["assigned_to"].extra["choices"] = agents
-        self.form.fields["assigned_to"].choices = empty + agents
+            _set_choices(
+                self.form.fields[name], [(pk, label) for _o, label, pk in sorted(by_level[level])]
+            )
+        _set_choices(self.form.fields["group"], [(pk, label) for label, pk in sorted(groups)])
+        _set_choices(
+            self.form.fields["assigned_to"],
+            [(pk, label) for _first, _username, label, pk in sorted(agents)],
+        )
 
     def filter_number(self, queryset, name, value):
         """A whole number, its beginning (INC-2026-), or only its digits as agents say it
