@@ -260,6 +260,20 @@ def test_queue_query_count_is_flat(l1_client, l1_group, rows, django_assert_num_
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("rows", [1, 20])
+def test_a_counted_queue_takes_as_few_queries(
+    l1_client, l1_agent, l1_group, rows, django_assert_num_queries
+):
+    TicketFactory.create_batch(
+        rows, assignment_group=l1_group, assigned_to=l1_agent, status=S.IN_PROGRESS
+    )
+    # session, user, user's groups, header counters with the queue's count, page rows
+    with django_assert_num_queries(5):
+        response = l1_client.get(queue_url("assigned-to-me"))
+    assert response.context["page"].paginator.count == rows
+    assert len(numbers(response)) == rows
+
+
 @pytest.mark.parametrize("rows", [12, 40])
 def test_a_page_deep_in_a_queue_takes_one_more_query(
     l1_client, l1_group, rows, django_assert_num_queries, monkeypatch

@@ -72,10 +72,11 @@ def queue(request, slug):
     )
     sort = request.GET.get("sort", "")
     tickets = filterset.qs.order_by(*ordering_for(sort))
-    # The header's counters and the queue's total from the tallies, in one round trip.
+    # The header's counters and the queue's exact total (from the tallies where they can
+    # tell, else counted), in one round trip.
     tallies = tally_query(slug, request.user, getattr(filterset.form, "cleaned_data", {}))
-    counters = header_counters(request.user, **({} if tallies is None else {"total": tallies}))
-    known = counters.pop("total", None)
+    counters = header_counters(request.user, total=filterset.qs if tallies is None else tallies)
+    known = counters.pop("total")
     paginator = ReversiblePaginator(
         tickets,
         _page_size(request.GET.get("per_page")),
