@@ -58,7 +58,13 @@ def _choice_rows():
         )
         .values_list(*columns)
     )
-    return categories.order_by().union(groups.order_by(), agents.order_by(), all=True)
+    # Ordered by the database, so names sort by its collation as everywhere else: categories
+    # by level, order and name; groups by name; agents by first name, then username.
+    return (
+        categories.order_by()
+        .union(groups.order_by(), agents.order_by(), all=True)
+        .order_by("kind", "lvl", "pos", "first", "name", "pk")
+    )
 
 
 class _Choices(BaseChoiceIterator):
@@ -144,23 +150,18 @@ class TicketFilter(django_filters.FilterSet):
         """The choices of the taxonomy levels, the groups and the agents, in one query."""
         by_level: dict[int, list[tuple[int, str]]] = {1: [], 2: [], 3: [], 4: []}
         groups, agents = [], []
-        for kind, pk, name, first, last, level, order in _choice_rows():
+        for kind, pk, name, first, last, level, _order in _choice_rows():
             if kind == "c":
-                by_level[level].append((order, name, pk))
+                by_level[level].append((pk, name))
             elif kind == "g":
-                groups.append((name, pk))
+                groups.append((pk, name))
             else:
-                agents.append((first, name, f"{first} {last}".strip() or name, pk))
+                agents.append((pk, f"{first} {last}".strip() or name))
         for level, name in enumerate(LEVEL_FILTERS, start=1):
             self.filters[name].field_name = f"{name}_id"
-            _set_choices(
-                self.form.fields[name], [(pk, label) for _o, label, pk in sorted(by_level[level])]
-            )
-        _set_choices(self.form.fields["group"], [(pk, label) for label, pk in sorted(groups)])
-        _set_choices(
-            self.form.fields["assigned_to"],
-            [(pk, label) for _first, _username, label, pk in sorted(agents)],
-        )
+            _set_choices(self.form.fields[name], by_level[level])
+        _set_choices(self.form.fields["group"], groups)
+        _set_choices(self.form.fields["assigned_to"], agents)
 
     def filter_number(self, queryset, name, value):
         """A whole number, its beginning (INC-2026-), or only its digits as agents say it

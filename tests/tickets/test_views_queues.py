@@ -416,3 +416,34 @@ def test_csv_export_shows_names_like_the_pages(l1_client, l1_agent):
     header = rows[0]
     assert rows[1][header.index("Opened By")] == "Ayu Lestari"
     assert rows[1][header.index("Assigned To")] == ""
+
+
+def test_the_filter_choices_follow_the_database_order(l1_client, l1_group):
+    """Groups, agents and categories are listed as the database sorts them (its collation),
+    as every other list of names is."""
+    from accounts.models import AssignmentGroup, User
+    from taxonomy.models import Category
+    from tests.factories import AssignmentGroupFactory
+
+    for name in ("beta", "Alpha", "Zeta", "alpha two"):
+        AssignmentGroupFactory(name=name)
+    for first, username in (("amy", "amy1"), ("Bob", "bob1"), ("", "zed"), ("", "Carl")):
+        UserFactory(first_name=first, last_name="", username=username, groups=[l1_group])
+    root = CategoryFactory(name="ROOT")
+    for name, order in (("b sub", 1), ("A sub", 1), ("c sub", 0)):
+        CategoryFactory(name=name, parent=root, order=order)
+    form = l1_client.get(queue_url("all", filter=1)).context["filter"].form
+
+    def shown(field):
+        return [pk for pk, _label in form.fields[field].choices if pk != ""]
+
+    assert shown("group") == list(
+        AssignmentGroup.objects.order_by("name").values_list("pk", flat=True)
+    )
+    agents = User.objects.filter(assignment_groups__isnull=False, is_active=True).distinct()
+    assert shown("assigned_to") == list(
+        agents.order_by("first_name", "username").values_list("pk", flat=True)
+    )
+    assert shown("sub_category") == list(
+        Category.objects.filter(level=2).order_by("order", "name").values_list("pk", flat=True)
+    )
