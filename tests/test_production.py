@@ -70,6 +70,34 @@ def test_queue_index_exists_in_the_database(name):
     assert (index["columns"], index["orders"]) == (columns, orders.split())
 
 
+def test_no_single_column_index_duplicates_a_queue_index_or_serves_no_list():
+    """Each index of the ticket table is planned for every query on it and updated on every
+    write: a foreign key that a queue index begins with, or that no list filters by, has none
+    of its own."""
+    single = {
+        info["columns"][0] for info in _ticket_indexes().values() if len(info["columns"]) == 1
+    }
+    unwanted = {
+        "assigned_to_id",
+        "assignment_group_id",
+        "opened_by_id",
+        "sub_category_id",
+        "opened_by_group_id",
+        "resolved_by_id",
+        "resolved_by_group_id",
+        "closed_by_id",
+        "close_code_id",
+        "incident_type_id",
+        "location_id",
+        "template_id",
+        "vendor_id",
+        "created_at",
+    }
+    assert not single & unwanted
+    # What the Data Filter and the number and requester searches use stays.
+    assert {"category_id", "item_category_id", "item_name_id", "nib", "nik"} <= single
+
+
 def test_vip_index_covers_only_vip_tickets():
     if connection.vendor == "postgresql":
         sql = "SELECT indexdef FROM pg_indexes WHERE indexname = %s"

@@ -267,6 +267,7 @@ class Ticket(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("sub category"),
+        db_index=False,
     )
     item_category = models.ForeignKey(
         "taxonomy.Category",
@@ -286,7 +287,12 @@ class Ticket(models.Model):
     )
 
     location = models.ForeignKey(
-        Location, models.PROTECT, null=True, blank=True, verbose_name=_("location")
+        Location,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("location"),
+        db_index=False,
     )
     building = models.CharField(_("building"), max_length=150, blank=True)
     location_description = models.CharField(_("location description"), max_length=255, blank=True)
@@ -294,14 +300,28 @@ class Ticket(models.Model):
     description = models.TextField(_("description"), blank=True)
 
     incident_type = models.ForeignKey(
-        IncidentType, models.PROTECT, null=True, blank=True, verbose_name=_("incident type")
+        IncidentType,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("incident type"),
+        db_index=False,
     )
     template = models.ForeignKey(
-        Template, models.SET_NULL, null=True, blank=True, verbose_name=_("template")
+        Template,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("template"),
+        db_index=False,
     )
     opened_at = models.DateTimeField(_("opened"))
     opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("opened by")
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("opened by"),
+        db_index=False,
     )
     opened_by_group = models.ForeignKey(
         "accounts.AssignmentGroup",
@@ -310,6 +330,7 @@ class Ticket(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("opened by group"),
+        db_index=False,
     )
     # When the complaint actually arrived, if it was recorded later; never in the future.
     back_dated = models.DateTimeField(_("back dated"), null=True, blank=True)
@@ -329,6 +350,7 @@ class Ticket(models.Model):
         models.PROTECT,
         related_name="tickets",
         verbose_name=_("assignment group"),
+        db_index=False,
     )
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -337,9 +359,15 @@ class Ticket(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("assigned to"),
+        db_index=False,
     )
     vendor = models.ForeignKey(
-        Vendor, models.PROTECT, null=True, blank=True, verbose_name=_("vendor")
+        Vendor,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("vendor"),
+        db_index=False,
     )
     is_vip = models.BooleanField(_("VIP"), default=False)
 
@@ -354,6 +382,7 @@ class Ticket(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("resolved by"),
+        db_index=False,
     )
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     # The group that resolved the ticket; a re-opened ticket goes back to it.
@@ -364,10 +393,16 @@ class Ticket(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("resolved by group"),
+        db_index=False,
     )
 
     close_code = models.ForeignKey(
-        CloseCode, models.PROTECT, null=True, blank=True, verbose_name=_("close code")
+        CloseCode,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("close code"),
+        db_index=False,
     )
     close_notes = models.TextField(_("close notes"), blank=True)
     closed_by = models.ForeignKey(
@@ -377,6 +412,7 @@ class Ticket(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("closed by"),
+        db_index=False,
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     is_knowledge = models.BooleanField(_("knowledge"), default=False)
@@ -387,7 +423,7 @@ class Ticket(models.Model):
 
     # Raised by every write, so a form saved on an old copy of the ticket is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = TicketQuerySet.as_manager()
@@ -406,6 +442,9 @@ class Ticket(models.Model):
                 name="ticket_resolved_has_resolution",
             ),
         ]
+        # Every index here is planned for each query on this table and updated on each write:
+        # foreign keys the lists never filter by carry none (db_index=False), and those the
+        # composite indexes below begin with are served by them.
         indexes = [
             # Assigned To My Group: the group's tickets by state, newest first.
             models.Index(
