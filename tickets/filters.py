@@ -15,6 +15,7 @@ from accounts.models import AssignmentGroup, User
 from taxonomy.models import Category
 
 from .models import ContactType, Priority, Ticket
+from .validators import ascii_digits
 
 LEVEL_FILTERS = ("category", "sub_category", "item_category", "item_name")
 
@@ -174,7 +175,7 @@ class TicketFilter(django_filters.FilterSet):
         if value.startswith("INC"):
             return queryset.filter(number__startswith=value)
         digits = value
-        if digits.isdigit() and len(digits) <= 6:
+        if ascii_digits(digits, 1, 6):
             this_year = timezone.localdate().year
             return queryset.filter(
                 number__in=[
@@ -182,7 +183,7 @@ class TicketFilter(django_filters.FilterSet):
                 ]
             )
         year, dash, serial = digits.partition("-")
-        if dash and year.isdigit() and len(year) == 4 and serial.isdigit() and len(serial) <= 6:
+        if dash and ascii_digits(year, 4) and ascii_digits(serial, 1, 6):
             return queryset.filter(number=f"INC-{year}-{int(serial):06d}")
         return queryset.filter(number__startswith=value)
 

@@ -36,9 +36,14 @@ _SEPARATORS = re.compile(r"[\s.\-/]+")
 _PHONE_SEPARATORS = re.compile(r"[\s.\-/()]+")
 
 
-def _ascii_digits(value: str, count: int) -> bool:
-    # str.isdigit() also accepts other scripts' digits and superscripts ("²").
-    return re.fullmatch(rf"[0-9]{{{count}}}", value) is not None
+def ascii_digits(value: str, count: int, most: int | None = None) -> bool:
+    """Whether value is ``count`` digits 0-9 (or ``count`` to ``most`` of them).
+
+    str.isdigit() also accepts other scripts' digits and superscripts ("²"), which int()
+    then refuses or reads as another number.
+    """
+    upper = count if most is None else most
+    return re.fullmatch(rf"[0-9]{{{count},{upper}}}", value) is not None
 
 
 def normalise_nib(value: str) -> str:
@@ -46,7 +51,7 @@ def normalise_nib(value: str) -> str:
     compact = _SEPARATORS.sub("", value or "")
     if not compact:
         return ""
-    if not _ascii_digits(compact, NIB_DIGITS):
+    if not ascii_digits(compact, NIB_DIGITS):
         raise ValidationError(_("A NIB has 13 digits."), code="nib")
     return compact
 
@@ -56,7 +61,7 @@ def normalise_nik(value: str) -> str:
     compact = _SEPARATORS.sub("", value or "").upper()
     if not compact:
         return ""
-    if _ascii_digits(compact, NIK_DIGITS):
+    if ascii_digits(compact, NIK_DIGITS):
         return compact
     low, high = PASSPORT_LENGTH
     if re.fullmatch(rf"[A-Z0-9]{{{low},{high}}}", compact):

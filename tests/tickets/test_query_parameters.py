@@ -51,6 +51,9 @@ def test_look_ups_answer_any_text(l1_client, name, q):
         {"opened_to": "9999-12-31"},
         {"opened_from": "0001-01-01"},
         {"sort": "-password"},
+        {"number": "²"},
+        {"number": "2026-²"},
+        {"number": "١٢٣"},
     ],
     ids=str,
 )
