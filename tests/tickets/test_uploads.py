@@ -3,6 +3,7 @@ under generated names outside the static folders; the original name made safe; d
 only through the view that checks access."""
 
 import re
+from io import BytesIO
 from pathlib import Path
 
 import pytest
@@ -14,13 +15,17 @@ import estim.settings as project_settings
 from tests.factories import TicketFactory
 from tests.html_checks import script_problems
 from tests.test_production import _setting
+from tickets.forms import AttachmentForm
 from tickets.models import Attachment, Ticket
 
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 32
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 32 + b"\xff\xd9"
 HTML = b"<html><script>alert(document.cookie)</script></html>"
+# Files that begin with a type's magic bytes and are a web page after them.
+PDF_POLYGLOT = b"%PDF-1.4\n" + HTML
+JPEG_POLYGLOT = b"\xff\xd8\xff\xe0" + HTML
 
 
 @pytest.fixture
@@ -73,6 +78,54 @@ def test_a_refused_type_says_why_and_leaves_the_ticket_unchanged(
     assert [str(m) for m in get_messages(response.wsgi_request)] == [reason]
     assert reason in error_beside_the_file_field(response)
     assert unchanged(ticket) and stored_files(settings) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "kind"),
+    [
+        ("laporan.pdf", PDF_POLYGLOT, "PDF"),
+        ("laporan.pdf", PDF + HTML * 30, "PDF"),
+        ("foto.jpg", JPEG_POLYGLOT, "JPEG"),
+        ("foto.jpg", JPEG + HTML, "JPEG"),
+    ],
+    ids=["pdf-polyglot", "pdf-end-marker-far-from-the-end", "jpeg-polyglot", "jpeg-then-html"],
+)
+def test_a_file_that_only_begins_like_a_pdf_or_jpeg_is_refused_beside_the_field(
+    l1_client, ticket, settings, name, content, kind
+):
+    response = upload(l1_client, ticket, name, content)
+    assert response.status_code == 200
+    reason = f"The file begins like a {kind} but does not end like one"
+    assert reason in error_beside_the_file_field(response)
+    assert unchanged(ticket) and stored_files(settings) == []
+
+
+@pytest.mark.parametrize(
+    "content",
+    [PDF, PDF + b"\r\n\n  ", PDF + b"\x00" * 100, b"%PDF-1.7\n" + b"0" * 50_000 + b"\n%%EOF", JPEG],
+    ids=["pdf", "pdf-trailing-whitespace", "pdf-trailing-bytes", "pdf-large", "jpeg"],
+)
+def test_a_whole_pdf_or_jpeg_is_accepted(l1_client, ticket, content):
+    name = "bukti.jpg" if content.startswith(b"\xff") else "bukti.pdf"
+    assert upload(l1_client, ticket, name, content).status_code == 302
+    assert Attachment.objects.get().size == len(content)
+
+
+def test_only_the_beginning_and_the_end_of_an_upload_are_read():
+    class CountingFile(BytesIO):
+        largest = 0
+
+        def read(self, size=-1):
+            data = super().read(size)
+            CountingFile.largest = max(CountingFile.largest, len(data))
+            return data
+
+    content = b"%PDF-1.7\n" + b"0" * 200_000 + b"\n%%EOF\n"
+    file = SimpleUploadedFile("besar.pdf", b"")
+    file.file, file.size = CountingFile(content), len(content)
+    form = AttachmentForm(files={"file": file})
+    assert form.is_valid(), form.errors
+    assert CountingFile.largest <= 1024
 
 
 def test_a_file_over_the_limit_says_its_size_and_the_limit(l1_client, ticket, settings):

@@ -87,10 +87,25 @@ def safe_file_name(name: str, extensions: tuple[str, ...] = ()) -> str:
     return name
 
 
-# What an upload must start with to be accepted, and how it is then stored and served.
+# How much of a file's end is read to find its end marker: PDF readers look for %%EOF within
+# the last 1024 bytes (trailing whitespace or a few bytes after it are common).
+TAIL_BYTES = 1024
+
+
+def _ends_as_pdf(tail: bytes) -> bool:
+    return b"%%EOF" in tail
+
+
+def _ends_as_jpeg(tail: bytes) -> bool:
+    return tail.endswith(b"\xff\xd9")  # the End Of Image marker
+
+
+# What an upload must start and end with to be accepted, the name its refusal gives the type,
+# and how it is then stored and served. Checking the end too refuses a file that merely
+# begins with the magic bytes (an HTML page behind "%PDF-", say).
 UPLOAD_TYPES = (
-    (b"%PDF-", "application/pdf", (".pdf",)),
-    (b"\xff\xd8\xff", "image/jpeg", (".jpg", ".jpeg")),
+    (b"%PDF-", _ends_as_pdf, "PDF", "application/pdf", (".pdf",)),
+    (b"\xff\xd8\xff", _ends_as_jpeg, "JPEG", "image/jpeg", (".jpg", ".jpeg")),
 )
 
 
@@ -119,14 +134,27 @@ class AttachmentForm(_TabForm):
                 _("The file is %(size)s; at most %(limit)s can be attached.")
                 % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
             )
+        # Only the first and the last bytes are read, never the whole file into memory.
         upload.seek(0)
         head = upload.read(8)
+        upload.seek(max(0, upload.size - TAIL_BYTES))
+        tail = upload.read(TAIL_BYTES)
         upload.seek(0)
-        for magic, content_type, extensions in UPLOAD_TYPES:
-            if head.startswith(magic):
-                self.cleaned_data["content_type"] = content_type
-                self.cleaned_data["original_name"] = safe_file_name(upload.name, extensions)
-                return upload
+        for magic, ends_well, kind, content_type, extensions in UPLOAD_TYPES:
+            if not head.startswith(magic):
+                continue
+            if not ends_well(tail):
+                raise ValidationError(
+                    _(
+                        "The file begins like a %(kind)s but does not end like one: it is "
+                        "damaged or another kind of file. Only whole PDF and JPEG files can be "
+                        "attached."
+                    )
+                    % {"kind": kind}
+                )
+            self.cleaned_data["content_type"] = content_type
+            self.cleaned_data["original_name"] = safe_file_name(upload.name, extensions)
+            return upload
         raise ValidationError(_("Only PDF and JPEG files can be attached."))
 
 
