@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AssignmentGroup, User
-from taxonomy.paths import validate_path
+from taxonomy.paths import LEVEL_FIELDS, validate_path
 
 from . import notifications, tallies
 from .models import (
@@ -94,11 +94,16 @@ EDITABLE_FIELDS = (
 
 
 class TransitionNotAllowed(Exception):
-    """An action was refused; the message can be shown to the user as it is."""
+    """An action was refused; the message can be shown to the user as it is.
 
-    def __init__(self, message: str):
+    ``field`` names the input the refusal is about, if any, so a form can show the message
+    beside that field.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None):
         super().__init__(message)
         self.message = message
+        self.field = field
 
 
 # --- who may do what -----------------------------------------------------------------------
@@ -180,15 +185,16 @@ def _check(ticket: Ticket, user: User, action: str, expected_version: int | None
     return target
 
 
-def _require(value: Any, message: str) -> None:
+def _require(value: Any, message: str, *, field: str | None = None) -> None:
     if value is None or (isinstance(value, str) and not value.strip()):
-        raise TransitionNotAllowed(message)
+        raise TransitionNotAllowed(message, field=field)
 
 
-def _check_assignee(assignee: User | None, group: AssignmentGroup) -> None:
+def _check_assignee(assignee: User | None, group: AssignmentGroup, *, field: str) -> None:
     if assignee is not None and not group.members.filter(pk=assignee.pk).exists():
         raise TransitionNotAllowed(
-            _("%(user)s is not a member of %(group)s.") % {"user": assignee, "group": group}
+            _("%(user)s is not a member of %(group)s.") % {"user": assignee, "group": group},
+            field=field,
         )
 
 
@@ -304,23 +310,54 @@ def _next_number(opened_at: datetime.datetime) -> str:
     return f"INC-{year}-{last:06d}"
 
 
+# The fields a ticket must always have, with the values each may take.
+CHOICE_FIELDS = {
+    "contact_type": Ticket.ContactType.values,
+    "impact": Ticket.Impact.values,
+    "urgency": Ticket.Urgency.values,
+}
+
+
 def _validate_fields(values: dict[str, Any], now: datetime.datetime) -> None:
-    validate_path(
-        values.get("category"),
-        values.get("sub_category"),
-        values.get("item_category"),
-        values.get("item_name"),
-    )
+    """Refuse missing mandatory fields, values outside their choices, taxonomy levels that do
+    not form one path and a Back Dated in the future. The forms check the same first and
+    show it beside the field; this is the guard behind them."""
+    if "short_description" in values:
+        _require(
+            values["short_description"],
+            _("Write the Short Description."),
+            field="short_description",
+        )
+    messages = {
+        "contact_type": _("Choose a Contact Type."),
+        "impact": _("Choose an Impact."),
+        "urgency": _("Choose an Urgency."),
+    }
+    for name, allowed in CHOICE_FIELDS.items():
+        if name in values and values[name] not in allowed:
+            raise TransitionNotAllowed(messages[name], field=name)
+    try:
+        validate_path(
+            values.get("category"),
+            values.get("sub_category"),
+            values.get("item_category"),
+            values.get("item_name"),
+        )
+    except ValidationError as error:
+        name, errors = next(iter(error.message_dict.items()))
+        raise TransitionNotAllowed(errors[0], field=name) from None
     back_dated = values.get("back_dated")
     if back_dated is not None and back_dated > now:
-        raise ValidationError({"back_dated": _("Back Dated cannot be in the future.")})
+        raise TransitionNotAllowed(_("Back Dated cannot be in the future."), field="back_dated")
 
 
 def create_ticket(*, by: User, **values: Any) -> Ticket:
     """Record a new incident and give it its number.
 
-    Guards: the actor belongs to a group (or is an admin); the taxonomy levels form one path;
-    Back Dated is not in the future; the assignee, if any, is a member of the assignment group.
+    Guards: the actor belongs to a group (or is an admin); Short Description, Contact Type,
+    Impact and Urgency are given and Contact Type, Impact and Urgency are among their choices;
+    the taxonomy levels form one path; Back Dated is not in the future; the assignee, if any,
+    is a member of the assignment group.
     Without a group the ticket goes to the actor's first-line group. It starts New in a
     first-line group and Assigned in any other.
     """
@@ -330,14 +367,15 @@ def create_ticket(*, by: User, **values: Any) -> Ticket:
     if unknown:
         raise TypeError(f"create_ticket() got unexpected fields: {sorted(unknown)}")
     now = timezone.now()
-    _validate_fields(values, now)
+    # A mandatory field left out is refused like one left empty.
+    _validate_fields({"short_description": None, **dict.fromkeys(CHOICE_FIELDS), **values}, now)
     home = by.home_group()
     group = values.pop("assignment_group", None) or (
         home if home and home.is_l1 else AssignmentGroup.objects.filter(is_l1=True).first()
     )
     if group is None:
-        raise TransitionNotAllowed(_("Choose an Assignment Group."))
-    _check_assignee(values.get("assigned_to"), group)
+        raise TransitionNotAllowed(_("Choose an Assignment Group."), field="assignment_group")
+    _check_assignee(values.get("assigned_to"), group, field="assigned_to")
     with transaction.atomic():
         ticket = Ticket(
             **values,
@@ -377,7 +415,8 @@ def update_ticket(
     """Change the ticket's fields (the Save button); its state and group stay as they are.
 
     Guards: the ticket is neither Closed nor Cancelled; the actor is in its group; the version
-    the actor saw is current; the taxonomy levels form one path; the assignee is in the group.
+    the actor saw is current; a changed mandatory field is not emptied and stays among its
+    choices; the taxonomy levels form one path; the assignee is in the group.
     """
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
@@ -385,10 +424,11 @@ def update_ticket(
     with transaction.atomic():
         fresh = _locked(ticket)
         _check(fresh, by, Action.UPDATE, expected_version)
-        merged = {name: getattr(fresh, name) for name in EDITABLE_FIELDS} | changes
-        _validate_fields({**merged, "back_dated": changes.get("back_dated")}, timezone.now())
+        # The levels are checked as a whole path, the other fields as they are changed.
+        path = {name: changes.get(name, getattr(fresh, name)) for name in LEVEL_FIELDS}
+        _validate_fields({**changes, **path}, timezone.now())
         if "assigned_to" in changes:
-            _check_assignee(changes["assigned_to"], fresh.assignment_group)
+            _check_assignee(changes["assigned_to"], fresh.assignment_group, field="assigned_to")
         _write(fresh, by=by, action=Action.UPDATE, to_status=fresh.status, changes=changes)
     return fresh
 
@@ -427,8 +467,8 @@ def assign_ticket(
     Guards: state New, Assigned, In Progress, On Hold or Re-open; the actor is in the ticket's
     current group; a target group is given and the assignee, if any, is a member of it.
     """
-    _require(group, _("Choose the Assignment Group to assign to."))
-    _check_assignee(assignee, group)
+    _require(group, _("Choose the Assignment Group to assign to."), field="group")
+    _check_assignee(assignee, group, field="assignee")
     fresh = _act(
         ticket,
         Action.ASSIGN,
@@ -477,7 +517,7 @@ def hold_ticket(
 ) -> Ticket:
     """Pause work for a stated reason. Guards: In Progress or Re-open; actor in the group;
     a reason is given."""
-    _require(reason, _("Give the reason for putting the incident on hold."))
+    _require(reason, _("Give the reason for putting the incident on hold."), field="reason")
     return _act(
         ticket,
         Action.HOLD,
@@ -497,7 +537,7 @@ def third_party_ticket(
 ) -> Ticket:
     """Put the ticket on hold while a vendor works on it. Guards: In Progress or Re-open;
     actor in the group; a vendor is chosen."""
-    _require(vendor, _("Choose the vendor the incident waits on."))
+    _require(vendor, _("Choose the vendor the incident waits on."), field="vendor")
     return _act(
         ticket,
         Action.THIRD_PARTY,
@@ -531,7 +571,7 @@ def resolve_ticket(
 
     Guards: In Progress, On Hold or Re-open; actor in the group; a resolution is given.
     """
-    _require(resolution, _("Describe the resolution."))
+    _require(resolution, _("Describe the resolution."), field="resolution")
 
     def prepare(fresh: Ticket) -> dict[str, Any]:
         return {
@@ -556,7 +596,7 @@ def reopen_ticket(
 
     Guards: Resolved; actor in the ticket's group; a reason is given.
     """
-    _require(reason, _("Give the reason for re-opening the incident."))
+    _require(reason, _("Give the reason for re-opening the incident."), field="reason")
 
     def prepare(fresh: Ticket) -> dict[str, Any]:
         group = fresh.resolved_by_group or fresh.assignment_group
@@ -580,7 +620,7 @@ def cancel_ticket(
 ) -> Ticket:
     """Cancel a ticket (duplicate, spam, withdrawn). Guards: New, Assigned, In Progress,
     On Hold or Re-open; actor in the group; a reason is given."""
-    _require(reason, _("Give the reason for cancelling the incident."))
+    _require(reason, _("Give the reason for cancelling the incident."), field="reason")
     return _act(
         ticket,
         Action.CANCEL,
@@ -604,8 +644,8 @@ def close_ticket(
     Guards: Resolved; the actor is a first-line agent in the ticket's group; a close code and
     close notes are given.
     """
-    _require(close_code, _("Choose a close code."))
-    _require(close_notes, _("Write the close notes."))
+    _require(close_code, _("Choose a close code."), field="close_code")
+    _require(close_notes, _("Write the close notes."), field="close_notes")
     return _act(
         ticket,
         Action.CLOSE,
@@ -648,7 +688,7 @@ def add_note(ticket: Ticket, *, by: User, visibility: str, body: str) -> Note:
     """
     if visibility not in Note.Visibility.values:
         raise ValueError(f"Unknown note visibility: {visibility!r}")
-    _require(body, _("Write the text of the note."))
+    _require(body, _("Write the text of the note."), field="body")
     with transaction.atomic():
         fresh = _writable(ticket)
         note = Note.objects.create(
@@ -662,7 +702,7 @@ def add_note(ticket: Ticket, *, by: User, visibility: str, body: str) -> Note:
 def add_watcher(ticket: Ticket, *, by: User, email: str) -> WatchListEntry:
     """Put an e-mail address on the watch list. Guards: the ticket is neither Closed nor
     Cancelled; the address is not on the list yet."""
-    _require(email, _("Enter an e-mail address."))
+    _require(email, _("Enter an e-mail address."), field="email")
     email = email.strip()
     with transaction.atomic():
         fresh = _writable(ticket)

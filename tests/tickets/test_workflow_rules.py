@@ -55,6 +55,91 @@ def test_create_refuses_a_user_without_group(category, l1_group):
         new_ticket(UserFactory(), category)
 
 
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"short_description": "   "}, "short_description"),
+        ({"contact_type": "bogus"}, "contact_type"),
+        ({"impact": 7}, "impact"),
+        ({"urgency": None}, "urgency"),
+    ],
+    ids=["blank-short-description", "unknown-contact-type", "unknown-impact", "no-urgency"],
+)
+def test_create_refuses_a_missing_or_unknown_mandatory_value(l1_agent, category, values, field):
+    with pytest.raises(workflow.TransitionNotAllowed) as refusal:
+        new_ticket(l1_agent, category, **values)
+    assert refusal.value.field == field
+    assert not Ticket.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["short_description", "contact_type", "impact", "urgency"])
+def test_create_refuses_a_mandatory_field_left_out(l1_agent, category, field):
+    values = dict(
+        short_description="Tidak bisa login",
+        category=category,
+        contact_type=Ticket.ContactType.EMAIL,
+        impact=Ticket.Impact.HIGH,
+        urgency=Ticket.Urgency.LOW,
+    )
+    del values[field]
+    with pytest.raises(workflow.TransitionNotAllowed) as refusal:
+        workflow.create_ticket(by=l1_agent, **values)
+    assert refusal.value.field == field
+    assert not Ticket.objects.exists()
+
+
+def test_create_refuses_levels_that_are_not_one_path(l1_agent, category):
+    from tests.factories import CategoryFactory
+
+    elsewhere = CategoryFactory(name="INTEGRASI", parent=CategoryFactory(name="NON TI"))
+    with pytest.raises(workflow.TransitionNotAllowed, match="is not under") as refusal:
+        new_ticket(l1_agent, category, sub_category=elsewhere)
+    assert refusal.value.field == "sub_category"
+    assert not Ticket.objects.exists()
+
+
+def test_create_refuses_back_dated_in_the_future(l1_agent, category):
+    from django.utils import timezone
+
+    tomorrow = timezone.now() + timezone.timedelta(days=1)
+    with pytest.raises(workflow.TransitionNotAllowed) as refusal:
+        new_ticket(l1_agent, category, back_dated=tomorrow)
+    assert refusal.value.field == "back_dated"
+    assert not Ticket.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"short_description": " "}, "short_description"),
+        ({"contact_type": "bogus"}, "contact_type"),
+        ({"impact": 0}, "impact"),
+        ({"category": None}, "category"),
+    ],
+    ids=["blank-short-description", "unknown-contact-type", "unknown-impact", "no-category"],
+)
+def test_update_refuses_a_missing_or_unknown_mandatory_value(l1_agent, l1_group, changes, field):
+    ticket = TicketFactory(status=S.NEW, assignment_group=l1_group)
+    with pytest.raises(workflow.TransitionNotAllowed) as refusal:
+        workflow.update_ticket(ticket, by=l1_agent, changes=changes)
+    assert refusal.value.field == field
+    ticket.refresh_from_db()
+    assert (ticket.version, ticket.contact_type, ticket.impact) == (1, "email", 2)
+    assert not TicketEvent.objects.exists()
+
+
+def test_update_refuses_a_sub_category_of_another_category(l1_agent, l1_group):
+    from tests.factories import CategoryFactory
+
+    ticket = TicketFactory(status=S.NEW, assignment_group=l1_group)
+    elsewhere = CategoryFactory(parent=CategoryFactory())
+    with pytest.raises(workflow.TransitionNotAllowed) as refusal:
+        workflow.update_ticket(ticket, by=l1_agent, changes={"sub_category": elsewhere})
+    assert refusal.value.field == "sub_category"
+    ticket.refresh_from_db()
+    assert ticket.sub_category is None
+
+
 def test_assign_refuses_an_assignee_outside_the_target_group(l1_agent, l1_group, l2_group):
     ticket = TicketFactory(status=S.NEW, assignment_group=l1_group)
     with pytest.raises(workflow.TransitionNotAllowed, match="not a member"):

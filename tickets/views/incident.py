@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -135,6 +134,13 @@ def _back(ticket: Ticket, tab: str = ""):
     return redirect(f"{url}#{tab}" if tab else url)
 
 
+def _show_refusal(request, form, refusal: TransitionNotAllowed) -> None:
+    """Say why the workflow refused, and beside the field the refusal is about."""
+    messages.error(request, refusal.message)
+    if refusal.field is not None:
+        form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
+
+
 # --- Create New ----------------------------------------------------------------------------
 
 
@@ -146,9 +152,7 @@ def create(request):
         try:
             ticket = workflow.create_ticket(by=request.user, **form.create_values())
         except TransitionNotAllowed as refusal:
-            messages.error(request, refusal.message)
-        except ValidationError as error:
-            form.add_error(None, error)
+            _show_refusal(request, form, refusal)
         else:
             messages.success(
                 request, _("Incident %(number)s was created.") % {"number": ticket.number}
@@ -191,9 +195,9 @@ def detail(request, number):
             expected_version=form.cleaned_data.get("version"),
         )
     except TransitionNotAllowed as refusal:
-        return _refused_save(request, ticket, form, refusal)
-    except ValidationError as error:
-        form.add_error(None, error)
+        if refusal.field is None:
+            return _refused_save(request, ticket, form, refusal)
+        _show_refusal(request, form, refusal)
         return _render_page(request, ticket, forms={"edit": form})
     messages.success(request, _("%(number)s was saved.") % {"number": ticket.number})
     return _back(ticket)
