@@ -46,6 +46,19 @@ def ascii_digits(value: str, count: int, most: int | None = None) -> bool:
     return re.fullmatch(rf"[0-9]{{{count},{upper}}}", value) is not None
 
 
+# Line breaks and other control characters (C0, DEL, C1), the Unicode line and paragraph
+# separators, and the bidirectional embeddings, overrides and isolates, which can make the
+# rest of a list row read backwards.
+_LINE_BREAKING = re.compile(r"\s*[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+\s*")
+
+
+def single_line(value: str) -> str:
+    """Text for a one-line field (a short description, a name, a building): each run of line
+    breaks and control characters becomes one space, so a pasted line break or an escape
+    sequence never reaches lists, e-mail subjects or exports."""
+    return _LINE_BREAKING.sub(" ", value or "").strip()
+
+
 def normalise_nib(value: str) -> str:
     """A NIB (Nomor Induk Berusaha): 13 digits, stored without separators."""
     compact = _SEPARATORS.sub("", value or "")

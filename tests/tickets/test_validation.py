@@ -20,6 +20,7 @@ from tickets.validators import (
     normalise_nik,
     normalise_phone,
     parse_id,
+    single_line,
 )
 
 pytestmark = pytest.mark.django_db
@@ -110,6 +111,23 @@ def test_ids_from_requests_are_bounded(raw, expected):
     assert parse_id(raw) == expected
 
 
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("Tidak bisa\r\nlogin", "Tidak bisa login"),
+        ("Tidak bisa \n\n login\n", "Tidak bisa login"),
+        ("a\tb\x0bc\x0cd", "a b c d"),
+        ("\x1b[31mmerah\x07", "[31mmerah"),
+        ("baris\u2028dua\u2029tiga\x85empat", "baris dua tiga empat"),
+        ("tagihan\u202efdp.exe", "tagihan fdp.exe"),
+        ("\x7f\x9f", ""),
+        (EMOJI_NAME, EMOJI_NAME),
+    ],
+)
+def test_single_line_text_folds_line_breaks_and_control_characters_to_a_space(typed, stored):
+    assert single_line(typed) == stored
+
+
 # --- through the form ------------------------------------------------------------------------
 
 
@@ -161,6 +179,28 @@ def test_the_form_refuses_bad_values_beside_the_field(l1_agent, category, name, 
     form = IncidentForm(form_data(category, **{name: value}), user=l1_agent)
     assert not form.is_valid()
     assert list(form.errors) == [name]
+
+
+SINGLE_LINE_FIELDS = [
+    "requested_by",
+    "company_name",
+    "building",
+    "location_description",
+    "short_description",
+]
+
+
+@pytest.mark.parametrize("name", SINGLE_LINE_FIELDS)
+def test_the_form_folds_line_breaks_of_one_line_fields(l1_agent, category, name):
+    form = IncidentForm(form_data(category, **{name: "Lantai 3\r\nruang\x1b 5"}), user=l1_agent)
+    assert form.is_valid(), form.errors
+    assert form.create_values()[name] == "Lantai 3 ruang 5"
+
+
+def test_a_short_description_of_only_control_characters_is_missing(l1_agent, category):
+    form = IncidentForm(form_data(category, short_description="\x07\x1b"), user=l1_agent)
+    assert not form.is_valid()
+    assert form.errors["short_description"] == ["This field is required."]
 
 
 def test_the_form_refuses_taxonomy_levels_that_are_not_one_path(l1_agent, category):
@@ -263,6 +303,13 @@ def test_create_stores_unicode_and_emoji_intact_and_shows_them(l1_client, catego
     assert (ticket.phone, ticket.nik) == ("+6281234567890", "3171234567890001")
     page = l1_client.get(response.url).content.decode()
     assert EMOJI_NAME in page and EMOJI_COMPANY in page and "Mohon bantuan 🙏" in page
+
+
+def test_create_stores_a_pasted_line_break_as_a_space(l1_client, category):
+    data = form_data(category, short_description="Tidak bisa\r\nlogin", building="Menara\nA")
+    assert l1_client.post(reverse("tickets:create"), data).status_code == 302
+    ticket = Ticket.objects.get()
+    assert (ticket.short_description, ticket.building) == ("Tidak bisa login", "Menara A")
 
 
 def edit_data(ticket, **changes):

@@ -34,6 +34,7 @@ from ..validators import (
     normalise_nib,
     normalise_nik,
     normalise_phone,
+    single_line,
 )
 from ..workflow import EDITABLE_FIELDS
 from .common import LongTextarea, PreloadedChoiceField, bound_length, chosen_id, set_choices
@@ -393,6 +394,28 @@ class IncidentForm(forms.ModelForm):
 
     def clean_phone(self):
         return self._requester_id("phone", normalise_phone)
+
+    def _single_line(self, name: str) -> str:
+        value = single_line(self.cleaned_data.get(name, ""))
+        if not value and self.fields[name].required:
+            # Nothing but control characters was typed.
+            raise ValidationError(self.fields[name].error_messages["required"], code="required")
+        return value
+
+    def clean_requested_by(self):
+        return self._single_line("requested_by")
+
+    def clean_company_name(self):
+        return self._single_line("company_name")
+
+    def clean_building(self):
+        return self._single_line("building")
+
+    def clean_location_description(self):
+        return self._single_line("location_description")
+
+    def clean_short_description(self):
+        return self._single_line("short_description")
 
     def clean_description(self):
         # Rich text: agents may write HTML; what is not safe formatting is removed.
