@@ -217,6 +217,16 @@
     });
   }
 
+  // One label for a group everywhere: its name, as the server draws the options; the company
+  // (which the search also matches) shows on hover.
+  function groupOption(row) {
+    var option = new Option(row.name, row.id);
+    if (row.company) {
+      option.title = row.company;
+    }
+    return option;
+  }
+
   function setupGroupPicker(select) {
     var wrapper = document.createElement("div");
     wrapper.className = "input-group input-group-sm mb-1";
@@ -233,17 +243,34 @@
     sort.title = text.sortTitle || "";
     wrapper.append(search, sort);
     select.parentNode.insertBefore(wrapper, select);
+    var asked = 0;
 
+    // The groups found, with the current choice kept at the top when the search leaves it
+    // out (so it, and Assigned To with it, are never dropped); a single match is chosen.
     function refresh() {
-      var url =
-        select.dataset.groupPicker + "?q=" + encodeURIComponent(search.value.trim()) + "&sort=" + sort.dataset.sort;
+      var q = search.value.trim();
+      var url = select.dataset.groupPicker + "?q=" + encodeURIComponent(q) + "&sort=" + sort.dataset.sort;
+      var ticket = ++asked;
       getJson(url).then(function (data) {
+        if (ticket !== asked) {
+          return; // an answer to an earlier search, arriving late
+        }
         var before = select.value;
-        fill(select, data.results, function (row) {
-          return row.company ? row.name + " — " + row.company : row.name;
+        var current = before ? select.options[select.selectedIndex] : null;
+        var blank = select.options.length && select.options[0].value === "" ? select.options[0].text : "---------";
+        var found = data.results.some(function (row) {
+          return String(row.id) === before;
         });
+        select.replaceChildren(new Option(blank, ""));
+        if (current && !found) {
+          select.add(current);
+        }
+        data.results.forEach(function (row) {
+          select.add(groupOption(row));
+        });
+        select.value = q && data.results.length === 1 ? String(data.results[0].id) : before;
         if (select.value !== before) {
-          loadMembers(select);
+          fire(select);
         }
       });
     }
