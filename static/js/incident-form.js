@@ -289,34 +289,147 @@
 
   // --- template -----------------------------------------------------------------------------
 
+  var TEMPLATE_FIELDS = [
+    "short_description",
+    "description",
+    "contact_type",
+    "impact",
+    "urgency",
+    "incident_type",
+    "assignment_group",
+  ];
+
+  function labelOf(form, field) {
+    var label = field.id ? form.querySelector('label[for="' + field.id + '"]') : null;
+    // The label's own text, without the "*" of a mandatory field.
+    return label && label.firstChild ? label.firstChild.textContent.trim() : field.name;
+  }
+
+  function hasOption(select, value) {
+    return Array.prototype.some.call(select.options, function (option) {
+      return option.value === value;
+    });
+  }
+
+  // A template fills what is still empty, and what an earlier template filled. A field the
+  // agent filled differently is kept as it is: a notice names it, with a button to take the
+  // template's values after all. Nothing typed is replaced without the agent asking.
   function setupTemplate(form) {
     var select = form.querySelector("select[data-template-url]");
     if (!select) {
       return;
     }
+    var filled = {}; // field name (or "taxonomy") -> the value a template put there
+    var notice = null;
+    var asked = 0;
+
+    function isUntouched(field) {
+      if (field.value === "" || field.value === filled[field.name]) {
+        return true;
+      }
+      // The Assignment Group starts on the agent's first-line group, which no one chose.
+      return field.name === "assignment_group" && field.options[field.selectedIndex].defaultSelected;
+    }
+
+    function setField(field, value) {
+      field.value = value;
+      filled[field.name] = field.value;
+      fire(field);
+    }
+
+    function setPath(path) {
+      filled.taxonomy = path.join("/");
+      return setTaxonomy(form, path).then(function () {
+        filled.taxonomy = currentPath().join("/");
+      });
+    }
+
+    function currentPath() {
+      return levels(form).map(function (level) {
+        return level.value;
+      });
+    }
+
+    function closeNotice() {
+      if (notice) {
+        notice.remove();
+        notice = null;
+      }
+    }
+
+    function showKept(kept) {
+      var model = document.getElementById("template-kept");
+      if (!kept.length || !model) {
+        return;
+      }
+      notice = model.content.firstElementChild.cloneNode(true);
+      notice.querySelector("[data-kept-fields]").textContent = kept
+        .sort(function (a, b) {
+          // In the form's order.
+          return a.field.compareDocumentPosition(b.field) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
+        })
+        .map(function (item) {
+          return labelOf(form, item.field);
+        })
+        .join(", ");
+      notice.querySelector("[data-kept-replace]").addEventListener("click", function () {
+        kept.forEach(function (item) {
+          item.apply();
+        });
+        closeNotice();
+      });
+      select.parentNode.appendChild(notice);
+    }
+
     select.addEventListener("change", function () {
+      closeNotice();
       if (!select.value) {
         return;
       }
+      var ticket = ++asked;
       getJson(urlFor(select.dataset.templateUrl, select.value)).then(function (data) {
+        if (ticket !== asked) {
+          return; // the agent has chosen another template since
+        }
         var values = data.values;
-        ["short_description", "description", "contact_type", "impact", "urgency", "incident_type"].forEach(
-          function (name) {
-            var field = form.elements.namedItem(name);
-            if (field && values[name] !== null && values[name] !== "") {
-              field.value = values[name];
-              fire(field);
+        var kept = [];
+        TEMPLATE_FIELDS.forEach(function (name) {
+          var field = form.elements.namedItem(name);
+          if (!field || values[name] === null || values[name] === "") {
+            return;
+          }
+          var value = String(values[name]);
+          if (field.value === value || (field.tagName === "SELECT" && !hasOption(field, value))) {
+            return;
+          }
+          var apply = function () {
+            setField(field, value);
+          };
+          if (isUntouched(field)) {
+            apply();
+          } else {
+            kept.push({ field: field, apply: apply });
+          }
+        });
+        if (values.category) {
+          var path = [values.category, values.sub_category, values.item_category, values.item_name].map(
+            function (id) {
+              return id === null || id === undefined ? "" : String(id);
+            }
+          );
+          var now = currentPath();
+          if (now.join("/") !== path.join("/")) {
+            var applyPath = function () {
+              setPath(path);
+            };
+            if (now[0] === "" || now.join("/") === filled.taxonomy) {
+              applyPath();
+            } else {
+              kept.push({ field: levels(form)[0], apply: applyPath });
             }
           }
-        );
-        var group = form.elements.namedItem("assignment_group");
-        if (group && values.assignment_group) {
-          group.value = values.assignment_group;
-          loadMembers(group);
         }
-        if (values.category) {
-          setTaxonomy(form, [values.category, values.sub_category, values.item_category, values.item_name]);
-        }
+        showKept(kept);
       });
     });
   }
