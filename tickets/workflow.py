@@ -16,7 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import connection, transaction
-from django.db.models import Case, Q, When
+from django.db.models import Case, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -199,18 +199,35 @@ def _check_assignee(assignee: User | None, group: AssignmentGroup, *, field: str
 
 
 def l1_group_for(ticket: Ticket) -> AssignmentGroup | None:
-    """The first-line group a resolved ticket returns to: the one that opened it, if L1,
-    else the first active first-line group (one query, none when the ticket is still with
-    the first-line group that opened it)."""
+    """The first-line group a resolved ticket returns to: the one that opened it, if it is an
+    active first-line group, else the first active first-line group; None if there is none.
+    One query, none when the ticket is still with the active first-line group that opened it.
+    """
     current = ticket._state.fields_cache.get("assignment_group")
-    if current is not None and current.pk == ticket.opened_by_group_id and current.is_l1:
+    if (
+        current is not None
+        and current.pk == ticket.opened_by_group_id
+        and current.is_l1
+        and current.is_active
+    ):
         return current
     return (
-        AssignmentGroup.objects.filter(is_l1=True)
-        .filter(Q(pk=ticket.opened_by_group_id) | Q(is_active=True))
+        AssignmentGroup.objects.filter(is_l1=True, is_active=True)
         .order_by(Case(When(pk=ticket.opened_by_group_id, then=0), default=1), "name")
         .first()
     )
+
+
+def _first_l1_group() -> AssignmentGroup | None:
+    return AssignmentGroup.objects.filter(is_l1=True, is_active=True).order_by("name").first()
+
+
+def _check_group_active(group: AssignmentGroup, *, field: str) -> None:
+    if not group.is_active:
+        raise TransitionNotAllowed(
+            _("%(group)s is no longer active; choose another group.") % {"group": group},
+            field=field,
+        )
 
 
 # --- writing -------------------------------------------------------------------------------
@@ -358,8 +375,9 @@ def create_ticket(*, by: User, **values: Any) -> Ticket:
     Impact and Urgency are given and Contact Type, Impact and Urgency are among their choices;
     the taxonomy levels form one path; Back Dated is not in the future; the assignee, if any,
     is a member of the assignment group.
-    Without a group the ticket goes to the actor's first-line group. It starts New in a
-    first-line group and Assigned in any other.
+    The chosen group is active. Without a group the ticket goes to the actor's first-line
+    group, else to the first active first-line group. It starts New in a first-line group and
+    Assigned in any other.
     """
     if not by.is_superuser and not by.group_ids():
         raise TransitionNotAllowed(_("Only members of an assignment group can create incidents."))
@@ -370,11 +388,13 @@ def create_ticket(*, by: User, **values: Any) -> Ticket:
     # A mandatory field left out is refused like one left empty.
     _validate_fields({"short_description": None, **dict.fromkeys(CHOICE_FIELDS), **values}, now)
     home = by.home_group()
+    # The actor's groups are active ones (User.active_groups).
     group = values.pop("assignment_group", None) or (
-        home if home and home.is_l1 else AssignmentGroup.objects.filter(is_l1=True).first()
+        home if home and home.is_l1 else _first_l1_group()
     )
     if group is None:
         raise TransitionNotAllowed(_("Choose an Assignment Group."), field="assignment_group")
+    _check_group_active(group, field="assignment_group")
     _check_assignee(values.get("assigned_to"), group, field="assigned_to")
     with transaction.atomic():
         ticket = Ticket(
@@ -465,9 +485,10 @@ def assign_ticket(
     """Escalate or reassign the ticket to a group (and optionally one of its members).
 
     Guards: state New, Assigned, In Progress, On Hold or Re-open; the actor is in the ticket's
-    current group; a target group is given and the assignee, if any, is a member of it.
+    current group; an active target group is given and the assignee, if any, is a member of it.
     """
     _require(group, _("Choose the Assignment Group to assign to."), field="group")
+    _check_group_active(group, field="group")
     _check_assignee(assignee, group, field="assignee")
     fresh = _act(
         ticket,
@@ -567,7 +588,8 @@ def resume_ticket(ticket: Ticket, *, by: User, expected_version: int | None = No
 def resolve_ticket(
     ticket: Ticket, *, by: User, resolution: str, expected_version: int | None = None
 ) -> Ticket:
-    """Record the resolution; the ticket goes back to the first-line queue to be verified.
+    """Record the resolution; the ticket goes back to the first-line queue to be verified
+    (l1_group_for: the active first-line group that opened it, else the first active one).
 
     Guards: In Progress, On Hold or Re-open; actor in the group; a resolution is given.
     """
@@ -592,7 +614,8 @@ def resolve_ticket(
 def reopen_ticket(
     ticket: Ticket, *, by: User, reason: str, expected_version: int | None = None
 ) -> Ticket:
-    """Send a resolved ticket back to the group that resolved it.
+    """Send a resolved ticket back to the group that resolved it (to the first-line group if
+    that group is no longer active), and to the agent who resolved it if still a member.
 
     Guards: Resolved; actor in the ticket's group; a reason is given.
     """
@@ -600,6 +623,9 @@ def reopen_ticket(
 
     def prepare(fresh: Ticket) -> dict[str, Any]:
         group = fresh.resolved_by_group or fresh.assignment_group
+        if not group.is_active:
+            # The group that resolved it was retired since: the first line takes it back.
+            group = l1_group_for(fresh) or group
         assignee = fresh.resolved_by
         if assignee is not None and not group.members.filter(pk=assignee.pk).exists():
             assignee = None

@@ -179,6 +179,18 @@ def test_create_refuses_an_assignee_outside_the_group(l1_client, category, l2_gr
     assert not Ticket.objects.exists()
 
 
+def test_create_says_beside_the_group_when_no_first_line_group_is_active(
+    l2_client, l1_group, category
+):
+    l1_group.is_active = False
+    l1_group.save()
+    response = l2_client.post(reverse("tickets:create"), incident_data(category))
+    assert response.status_code == 200
+    assert response.context["form"].errors["assignment_group"] == ["Choose an Assignment Group."]
+    assert 'value="PT Maju Jaya"' in response.content.decode()
+    assert not Ticket.objects.exists()
+
+
 def test_create_checks_nib_digits(l1_client, category):
     response = l1_client.post(reverse("tickets:create"), incident_data(category, nib="12ab"))
     assert response.context["form"].errors["nib"] == ["A NIB has 13 digits."]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import CloseCodeFactory, TicketFactory, UserFactory
+from tests.factories import AssignmentGroupFactory, CloseCodeFactory, TicketFactory, UserFactory
 from tickets import workflow
 from tickets.models import GroupHolding, Ticket, TicketEvent
 
@@ -313,3 +313,86 @@ def test_second_l1_agent_cannot_take_a_picked_up_resolved_ticket(l1_agent, l1_ag
     assert ticket.assigned_to == l1_agent
     assert TicketEvent.objects.filter(ticket=ticket, action="pick_up").count() == 1
     assert "pick_up" not in workflow.available_actions(ticket, l1_agent2)
+
+
+# --- inactive groups never hold a ticket -------------------------------------------------
+
+
+@pytest.fixture
+def retired_l1(bkpm):
+    """A first-line group that is no longer active, named to sort before the active one."""
+    return AssignmentGroupFactory(
+        name="A Helpcenter lama", company=bkpm, is_l1=True, is_active=False
+    )
+
+
+def test_create_without_a_group_goes_to_the_first_active_l1_group(
+    l2_agent, l1_group, retired_l1, category
+):
+    ticket = new_ticket(l2_agent, category)
+    assert (ticket.status, ticket.assignment_group) == (S.NEW, l1_group)
+
+
+def test_create_without_a_group_is_refused_when_no_l1_group_is_active(
+    l2_agent, retired_l1, category
+):
+    with pytest.raises(workflow.TransitionNotAllowed) as refusal:
+        new_ticket(l2_agent, category)
+    assert refusal.value.field == "assignment_group"
+    assert not Ticket.objects.exists()
+
+
+def test_create_refuses_an_inactive_group(l1_agent, category, bkpm):
+    retired = AssignmentGroupFactory(company=bkpm, is_active=False)
+    with pytest.raises(workflow.TransitionNotAllowed, match="no longer active"):
+        new_ticket(l1_agent, category, assignment_group=retired)
+    assert not Ticket.objects.exists()
+
+
+def test_assign_refuses_an_inactive_group(l1_agent, l1_group, bkpm):
+    retired = AssignmentGroupFactory(company=bkpm, is_active=False)
+    ticket = TicketFactory(status=S.NEW, assignment_group=l1_group)
+    with pytest.raises(workflow.TransitionNotAllowed, match="no longer active"):
+        workflow.assign_ticket(ticket, by=l1_agent, group=retired)
+    ticket.refresh_from_db()
+    assert ticket.assignment_group == l1_group
+
+
+def test_resolve_skips_the_opening_l1_group_once_it_is_inactive(
+    l1_group, retired_l1, l2_agent, l2_group
+):
+    ticket = TicketFactory(
+        status=S.IN_PROGRESS, assignment_group=l2_group, opened_by_group=retired_l1
+    )
+    workflow.resolve_ticket(ticket, by=l2_agent, resolution="Password reset")
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.assignment_group) == (S.RESOLVED, l1_group)
+
+
+def test_resolve_in_a_retired_l1_group_goes_to_an_active_one(l1_group, retired_l1, admin_user):
+    # Still held by the group that opened it and is now retired (the page loaded that group).
+    ticket = TicketFactory(
+        status=S.IN_PROGRESS, assignment_group=retired_l1, opened_by_group=retired_l1
+    )
+    ticket = Ticket.objects.select_related("assignment_group").get(pk=ticket.pk)
+    workflow.resolve_ticket(ticket, by=admin_user, resolution="Done")
+    ticket.refresh_from_db()
+    assert ticket.assignment_group == l1_group
+
+
+def test_reopen_goes_to_l1_when_the_group_that_resolved_is_inactive(
+    l1_agent, l1_group, l2_agent, l2_group
+):
+    ticket = TicketFactory(
+        status=S.IN_PROGRESS, assignment_group=l2_group, opened_by_group=l1_group
+    )
+    workflow.resolve_ticket(ticket, by=l2_agent, resolution="Done")
+    l2_group.is_active = False
+    l2_group.save()
+    workflow.reopen_ticket(ticket, by=l1_agent, reason="Still broken")
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.assignment_group, ticket.assigned_to) == (
+        S.REOPENED,
+        l1_group,
+        None,
+    )
