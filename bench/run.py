@@ -30,6 +30,8 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "estim.settings")
 os.environ.setdefault("ESTIM_DEBUG", "false")
 os.environ.setdefault("ESTIM_SECRET_KEY", "benchmark-only-secret-key-0123456789abcdef")
+# Django's test client sends "Host: testserver".
+os.environ.setdefault("ESTIM_ALLOWED_HOSTS", "testserver")
 os.environ["ESTIM_SSL_REDIRECT"] = "false"
 os.environ.setdefault("ESTIM_STATIC_MANIFEST", "false")
 

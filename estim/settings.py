@@ -65,8 +65,12 @@ ALLOWED_HOSTS = env_list(
     "ESTIM_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"] if DEBUG else []
 )
 if not DEBUG and not ALLOWED_HOSTS:
-    # Tests run with DEBUG off and talk to the test client and a live server on loopback.
-    ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+    # No quiet loopback default: a server that answers no host name looks broken only later.
+    # Tests set it in pyproject.toml.
+    raise ImproperlyConfigured(
+        "ESTIM_ALLOWED_HOSTS must list the host names ESTIM is served under "
+        "(comma-separated, e.g. helpdesk.example.id) when ESTIM_DEBUG is off."
+    )
 CSRF_TRUSTED_ORIGINS = env_list("ESTIM_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [

@@ -163,11 +163,71 @@ def test_check_deploy_with_production_settings_reports_nothing():
     assert result.stderr == ""
 
 
-def _setting(name: str, **env: str) -> subprocess.CompletedProcess:
+def _setting(name: str, *, unset: tuple[str, ...] = (), **env: str) -> subprocess.CompletedProcess:
+    """``settings.<name>`` as a production process started with ``env`` (and without the
+    variables in ``unset``) sees it."""
     code = (
         f"import django; django.setup(); from django.conf import settings; print(settings.{name})"
     )
-    return _run("-c", code, env=production_env(DJANGO_SETTINGS_MODULE="estim.settings", **env))
+    environment = production_env(DJANGO_SETTINGS_MODULE="estim.settings", **env)
+    for variable in unset:
+        environment.pop(variable, None)
+    return _run("-c", code, env=environment)
+
+
+def test_debug_is_off_unless_set():
+    assert _setting("DEBUG", unset=("ESTIM_DEBUG",)).stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    "key", [None, "", "insecure-development-key-change-me"], ids=["unset", "empty", "placeholder"]
+)
+def test_debug_off_refuses_a_missing_or_placeholder_secret_key(key):
+    if key is None:
+        result = _setting("SECRET_KEY", unset=("ESTIM_SECRET_KEY", "ESTIM_DEBUG"))
+    else:
+        result = _setting("SECRET_KEY", unset=("ESTIM_DEBUG",), ESTIM_SECRET_KEY=key)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: ESTIM_SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize("hosts", [None, "", " , "], ids=["unset", "empty", "only-commas"])
+def test_debug_off_refuses_empty_allowed_hosts_naming_the_variable(hosts):
+    if hosts is None:
+        result = _setting("ALLOWED_HOSTS", unset=("ESTIM_ALLOWED_HOSTS", "ESTIM_DEBUG"))
+    else:
+        result = _setting("ALLOWED_HOSTS", unset=("ESTIM_DEBUG",), ESTIM_ALLOWED_HOSTS=hosts)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: ESTIM_ALLOWED_HOSTS must list the host names" in result.stderr
+
+
+def test_allowed_hosts_come_from_the_environment():
+    result = _setting("ALLOWED_HOSTS", ESTIM_ALLOWED_HOSTS="helpdesk.example.id, 10.1.2.3")
+    assert result.stdout.strip() == "['helpdesk.example.id', '10.1.2.3']", result.stderr
+
+
+def test_debug_on_needs_no_secret_key_and_serves_loopback_names():
+    # make run: ESTIM_DEBUG=true and nothing else.
+    result = _setting(
+        "ALLOWED_HOSTS", unset=("ESTIM_SECRET_KEY", "ESTIM_ALLOWED_HOSTS"), ESTIM_DEBUG="true"
+    )
+    assert result.stdout.strip() == "['127.0.0.1', 'localhost', '[::1]', 'testserver']", (
+        result.stderr
+    )
+
+
+def test_the_default_database_is_sqlite_beside_manage_py():
+    result = _setting("DATABASES['default']", unset=("DATABASE_URL",))
+    database = result.stdout.strip()
+    assert "'ENGINE': 'django.db.backends.sqlite3'" in database, result.stderr
+    assert f"'NAME': '{BASE_DIR / 'db.sqlite3'}'" in database
+    assert "'transaction_mode': 'IMMEDIATE'" in database
+
+
+def test_times_are_shown_in_jakarta_unless_set():
+    result = _setting("TIME_ZONE, settings.USE_TZ", unset=("ESTIM_TIME_ZONE",))
+    assert result.stdout.strip() == "Asia/Jakarta True", result.stderr
+    assert _setting("TIME_ZONE", ESTIM_TIME_ZONE="Asia/Makassar").stdout.strip() == "Asia/Makassar"
 
 
 def test_proxy_ssl_header_is_read_from_the_environment():
