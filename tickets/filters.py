@@ -6,7 +6,7 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import CharField, F, IntegerField, Q, Value
+from django.db.models import Case, CharField, F, IntegerField, OrderBy, Q, Value, When
 from django.utils import timezone
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
@@ -19,14 +19,28 @@ from .validators import ascii_digits
 
 LEVEL_FILTERS = ("category", "sub_category", "item_category", "item_name")
 
-SORTABLE = {
-    "number": "number",
-    "short_description": "short_description",
-    "state": "status",
-    "group": "assignment_group__name",
-    "opened_by": "opened_by__username",
-    "priority": "priority",
-    "opened": "opened_at",
+# The states in the workflow's order (New, Assigned, In Progress, ... Closed), for sorting.
+STATE_ORDER = Case(
+    *(When(status=status, then=Value(position)) for position, status in enumerate(Ticket.Status)),
+    output_field=IntegerField(),
+)
+
+# Each sort parameter's columns in ascending order, as the list shows them; "-" before the
+# parameter reverses them all.
+SORTABLE: dict[str, tuple[OrderBy, ...]] = {
+    "number": (F("number").asc(),),
+    "short_description": (F("short_description").asc(),),
+    "state": (STATE_ORDER.asc(),),
+    "group": (F("assignment_group__name").asc(),),
+    # The name shown ("Ayu Lestari"), as a directory sorts it; the login of a user without one.
+    "opened_by": (
+        F("opened_by__last_name").asc(),
+        F("opened_by__first_name").asc(),
+        F("opened_by__username").asc(),
+    ),
+    # Ascending reads Low to Critical (the stored values run from Critical, 1, to Low, 4).
+    "priority": (F("priority").desc(),),
+    "opened": (F("opened_at").asc(),),
 }
 
 
@@ -212,14 +226,16 @@ class TicketFilter(django_filters.FilterSet):
         return queryset.filter(Q(requested_by__icontains=value) | Q(company_name__icontains=value))
 
 
-def ordering_for(sort: str) -> tuple[str, ...]:
+def ordering_for(sort: str) -> tuple[str | OrderBy, ...]:
     """The order_by of a sort parameter such as "priority" or "-opened"; newest first by default.
 
-    The number breaks ties so paging is stable.
+    The id comes last, in the direction of the column before it: paging needs a unique key
+    (tickets/paging.py), and an index such as (priority, id) then serves the order both ways.
     """
-    descending = sort.startswith("-")
-    field = SORTABLE.get(sort.lstrip("-"))
-    if field is None:
+    columns = SORTABLE.get(sort.lstrip("-"))
+    if columns is None:
         return ("-opened_at", "-id")
-    prefix = "-" if descending else ""
-    return (f"{prefix}{field}", f"{prefix}id")
+    columns = tuple(column.copy() for column in columns)
+    if sort.startswith("-"):
+        columns = tuple(column.reverse_ordering() for column in columns)
+    return (*columns, "-id" if columns[-1].descending else "id")

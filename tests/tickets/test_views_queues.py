@@ -155,12 +155,89 @@ def test_filter_by_requester_company_nib_nik(l1_client, term):
     assert numbers(l1_client.get(queue_url("all", requester=term))) == [hit.number]
 
 
-@pytest.mark.parametrize(("sort", "expected"), [("priority", [1, 3, 4]), ("-priority", [4, 3, 1])])
+# Ascending (▲) reads Low to Critical, the stored values (Critical 1 ... Low 4) the other way.
+@pytest.mark.parametrize(("sort", "expected"), [("priority", [4, 3, 1]), ("-priority", [1, 3, 4])])
 def test_sorting_by_column(l1_client, sort, expected):
     for impact, urgency in ((1, 1), (2, 2), (3, 3)):
         TicketFactory(impact=impact, urgency=urgency, priority=[1, 3, 4][impact - 1])
     response = l1_client.get(queue_url("all", sort=sort))
     assert [t["priority"] for t in response.context["page"].object_list] == expected
+
+
+def test_sort_marks_priority_ascending_with_low_first(l1_client):
+    TicketFactory(impact=1, urgency=1, priority=1)
+    TicketFactory(impact=3, urgency=3, priority=4)
+    response = l1_client.get(queue_url("all", sort="priority"))
+    assert [t["priority"] for t in response.context["page"].object_list] == [4, 1]
+    assert "Priority</a> ▲" in response.content.decode()
+
+
+def test_sorting_by_opened_by_follows_the_shown_name(l1_client):
+    for first, last, username in (
+        ("Budi", "Santoso", "a.budi"),
+        ("Ayu", "Santoso", "z.ayu"),
+        ("Ayu", "Santoso", "b.ayu"),
+        ("Citra", "Lestari", "y.citra"),
+    ):
+        TicketFactory(opened_by=UserFactory(first_name=first, last_name=last, username=username))
+
+    def openers(sort):
+        rows = l1_client.get(queue_url("all", sort=sort)).context["page"].object_list
+        return [row["opened_by__username"] for row in rows]
+
+    assert openers("opened_by") == ["y.citra", "b.ayu", "z.ayu", "a.budi"]
+    assert openers("-opened_by") == ["a.budi", "z.ayu", "b.ayu", "y.citra"]
+
+
+def test_sorting_by_state_follows_the_workflow(l1_client):
+    for status in reversed(S):
+        TicketFactory(status=status)
+
+    def states(sort):
+        return [
+            t["status"]
+            for t in l1_client.get(queue_url("all", sort=sort)).context["page"].object_list
+        ]
+
+    workflow_order = [
+        S.NEW,
+        S.ASSIGNED,
+        S.IN_PROGRESS,
+        S.ON_HOLD,
+        S.RESOLVED,
+        S.REOPENED,
+        S.CANCELLED,
+        S.CLOSED,
+    ]
+    assert states("state") == workflow_order
+    assert states("-state") == workflow_order[::-1]
+
+
+@pytest.mark.parametrize("sort", ["state", "-state", "opened_by", "-opened_by", "priority"])
+def test_a_sorted_queue_pages_through_every_ticket_once(l1_client, sort, monkeypatch):
+    from tickets.paging import ReversiblePaginator
+
+    # Pages past the middle are read from the end, and deep ones by their ids first.
+    monkeypatch.setattr(ReversiblePaginator, "NEAR", 2)
+    opener = UserFactory(first_name="Ayu", last_name="Lestari")
+    tickets = [TicketFactory(status=S.NEW, opened_by=opener, priority=4) for _ in range(7)]
+    pages = [
+        numbers(l1_client.get(queue_url("all", sort=sort, per_page=2, page=page)))
+        for page in (1, 2, 3, 4)
+    ]
+    listed = [number for page in pages for number in page]
+    assert sorted(listed) == sorted(t.number for t in tickets)
+
+
+@pytest.mark.parametrize("sort", ["state", "opened_by", "-priority"])
+def test_a_sorted_queue_takes_as_many_queries_as_the_default_order(
+    l1_client, l1_group, sort, django_assert_num_queries
+):
+    TicketFactory.create_batch(3, assignment_group=l1_group, status=S.ASSIGNED)
+    # session, user, user's groups, header counters with the total (tallies), page rows
+    with django_assert_num_queries(5):
+        response = l1_client.get(queue_url("my-group", sort=sort))
+    assert len(numbers(response)) == 3
 
 
 def test_unknown_sort_falls_back_to_newest_first(l1_client):
