@@ -249,6 +249,11 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
 SESSION_COOKIE_HTTPONLY = True
+# A login lasts a working day, not Django's two weeks: the pages show requesters' personal data.
+_session_hours = env_int("ESTIM_SESSION_HOURS", 12)
+if _session_hours < 1:
+    raise ImproperlyConfigured(f"ESTIM_SESSION_HOURS must be 1 or more, not {_session_hours}.")
+SESSION_COOKIE_AGE = _session_hours * 60 * 60
 SESSION_COOKIE_SECURE = env_bool("ESTIM_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 

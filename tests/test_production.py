@@ -224,6 +224,23 @@ def test_the_default_database_is_sqlite_beside_manage_py():
     assert "'transaction_mode': 'IMMEDIATE'" in database
 
 
+def test_a_login_lasts_12_hours_unless_set(client, l1_agent):
+    response = client.post(
+        reverse("login"), {"username": l1_agent.username, "password": "secret-pass-123"}
+    )
+    assert response.status_code == 302
+    assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == 12 * 60 * 60
+    assert client.session.get_expiry_age() == 12 * 60 * 60
+    assert _setting("SESSION_COOKIE_AGE", ESTIM_SESSION_HOURS="8").stdout.strip() == "28800"
+
+
+@pytest.mark.parametrize("hours", ["0", "half a day"])
+def test_a_session_length_that_is_not_a_positive_whole_number_stops_startup(hours):
+    result = _setting("SESSION_COOKIE_AGE", ESTIM_SESSION_HOURS=hours)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: ESTIM_SESSION_HOURS must be" in result.stderr
+
+
 def test_times_are_shown_in_jakarta_unless_set():
     result = _setting("TIME_ZONE, settings.USE_TZ", unset=("ESTIM_TIME_ZONE",))
     assert result.stdout.strip() == "Asia/Jakarta True", result.stderr
