@@ -10,6 +10,7 @@ changes nothing. No other code writes ``Ticket.status``.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -19,6 +20,7 @@ from django.db import connection, transaction
 from django.db.models import Case, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import AssignmentGroup, User
 from taxonomy.paths import LEVEL_FIELDS, validate_path
@@ -127,19 +129,88 @@ def allowed_from(action: str, status: str) -> bool:
     return status in TRANSITIONS[action]
 
 
+# An action refused by the state, said with the action's own verb (the history's labels are
+# past tense, "Picked up", and read badly in a refusal).
+CANNOT = {
+    Action.ASSIGN: gettext_lazy("%(number)s cannot be assigned: it is %(state)s."),
+    Action.PICK_UP: gettext_lazy("%(number)s cannot be picked up: it is %(state)s."),
+    Action.HOLD: gettext_lazy("%(number)s cannot be put on hold: it is %(state)s."),
+    Action.THIRD_PARTY: gettext_lazy(
+        "%(number)s cannot be handed to a third party: it is %(state)s."
+    ),
+    Action.RESUME: gettext_lazy("%(number)s cannot be resumed: it is %(state)s."),
+    Action.RESOLVE: gettext_lazy("%(number)s cannot be resolved: it is %(state)s."),
+    Action.REOPEN: gettext_lazy("%(number)s cannot be re-opened: it is %(state)s."),
+    Action.CANCEL: gettext_lazy("%(number)s cannot be cancelled: it is %(state)s."),
+    Action.CLOSE: gettext_lazy("%(number)s cannot be closed: it is %(state)s."),
+}
+
+
+def _state_refusal(ticket: Ticket, user: User, action: str) -> str:
+    if action == Action.PICK_UP and ticket.status == Status.IN_PROGRESS and ticket.assigned_to_id:
+        # The usual loser of two agents picking up at once: say who has it.
+        return _taken_refusal(ticket, user)
+    return CANNOT[action] % {"number": ticket.number, "state": ticket.status_label}
+
+
+def _taken_refusal(ticket: Ticket, user: User) -> str:
+    if ticket.assigned_to_id == user.pk:
+        return _("You have already picked up %(number)s.") % {"number": ticket.number}
+    return _("%(number)s was already picked up by %(user)s.") % {
+        "number": ticket.number,
+        "user": ticket.assigned_to,
+    }
+
+
+def _group_refusal(ticket: Ticket) -> str:
+    return _("Only members of %(group)s can do this on %(number)s.") % {
+        "group": ticket.assignment_group,
+        "number": ticket.number,
+    }
+
+
+def _l1_refusal() -> str:
+    return _("Only first-line (L1) agents can do this.")
+
+
+def _outside_group_refusal(ticket: Ticket) -> str:
+    # An admin outside the group may act on the ticket, but the assignee is always a member
+    # of the assignment group.
+    return _("You are not a member of %(group)s: assign %(number)s to one of its members.") % {
+        "group": ticket.assignment_group,
+        "number": ticket.number,
+    }
+
+
+def _refusal(ticket: Ticket, user: User, action: str) -> Callable[[], str] | None:
+    """The first guard of the action that the ticket as it is now and the user fail, as a
+    function giving the message; None when the action may be taken. The message is built only
+    when it is shown, since naming a group or a person may take a query and the page asks
+    about every action."""
+    if not allowed_from(action, ticket.status):
+        return partial(_state_refusal, ticket, user, action)
+    if not _may_act(ticket, user, action):
+        if not _is_member(user, ticket.assignment_group_id):
+            return partial(_group_refusal, ticket)
+        return _l1_refusal
+    if action == Action.PICK_UP:
+        if ticket.status == Status.RESOLVED and ticket.assigned_to_id is not None:
+            # Two first-line agents clicking at once: the second must not take it silently.
+            return partial(_taken_refusal, ticket, user)
+        if ticket.assignment_group_id not in user.group_ids():
+            return partial(_outside_group_refusal, ticket)
+    return None
+
+
+def refusal_message(ticket: Ticket, user: User, action: str) -> str | None:
+    """Why the user may not take the action on the ticket now; None if they may."""
+    refusal = _refusal(ticket, user, action)
+    return refusal() if refusal is not None else None
+
+
 def available_actions(ticket: Ticket, user: User) -> list[str]:
     """The actions the user may take on the ticket now; the buttons are drawn from this."""
-    actions = [
-        action
-        for action in TRANSITIONS
-        if allowed_from(action, ticket.status) and _may_act(ticket, user, action)
-    ]
-    if Action.PICK_UP in actions and (
-        ticket.assignment_group_id not in user.group_ids()
-        or (ticket.status == Status.RESOLVED and ticket.assigned_to_id is not None)
-    ):
-        actions.remove(Action.PICK_UP)
-    return actions
+    return [action for action in TRANSITIONS if _refusal(ticket, user, action) is None]
 
 
 def can_edit(ticket: Ticket, user: User) -> bool:
@@ -157,32 +228,23 @@ def _check(ticket: Ticket, user: User, action: str, expected_version: int | None
             )
             % {"number": ticket.number}
         )
-    if action == Action.UPDATE:
-        if ticket.is_read_only:
-            raise TransitionNotAllowed(
-                _("%(number)s is %(state)s and can no longer be changed.")
-                % {"number": ticket.number, "state": ticket.get_status_display()}
-            )
-        target = ticket.status
-    elif not allowed_from(action, ticket.status):
+    if action != Action.UPDATE:
+        refusal = _refusal(ticket, user, action)
+        if refusal is not None:
+            raise TransitionNotAllowed(refusal())
+        return TRANSITIONS[action][ticket.status]
+    if ticket.is_read_only:
         raise TransitionNotAllowed(
-            _("%(action)s is not possible: %(number)s is %(state)s.")
-            % {
-                "action": Action(action).label,
-                "number": ticket.number,
-                "state": ticket.get_status_display(),
-            }
+            _("%(number)s is %(state)s and can no longer be changed.")
+            % {"number": ticket.number, "state": ticket.status_label}
         )
-    else:
-        target = TRANSITIONS[action][ticket.status]
     if not _may_act(ticket, user, action):
-        if not _is_member(user, ticket.assignment_group_id):
-            raise TransitionNotAllowed(
-                _("Only members of %(group)s can do this on %(number)s.")
-                % {"group": ticket.assignment_group, "number": ticket.number}
-            )
-        raise TransitionNotAllowed(_("Only first-line (L1) agents can do this."))
-    return target
+        raise TransitionNotAllowed(
+            _group_refusal(ticket)
+            if not _is_member(user, ticket.assignment_group_id)
+            else _l1_refusal()
+        )
+    return ticket.status
 
 
 def _require(value: Any, message: str, *, field: str | None = None) -> None:
@@ -509,28 +571,13 @@ def pick_up_ticket(ticket: Ticket, *, by: User, expected_version: int | None = N
     admin too: the assignee is always a member), and L1 for a Resolved ticket; a Resolved
     ticket that someone (the actor or another agent) already picked up is not taken again.
     """
-
-    def prepare(fresh: Ticket) -> dict[str, Any]:
-        if fresh.status == Status.RESOLVED and fresh.assigned_to_id == by.pk:
-            raise TransitionNotAllowed(
-                _("You have already picked up %(number)s.") % {"number": fresh.number}
-            )
-        if fresh.status == Status.RESOLVED and fresh.assigned_to_id is not None:
-            # Two first-line agents clicking at once: the second must not take it silently.
-            raise TransitionNotAllowed(
-                _("%(number)s was already picked up by %(user)s.")
-                % {"number": fresh.number, "user": fresh.assigned_to}
-            )
-        if fresh.assignment_group_id not in by.group_ids():
-            # An admin outside the group may act on the ticket, but the assignee is always a
-            # member of the assignment group.
-            raise TransitionNotAllowed(
-                _("You are not a member of %(group)s: assign %(number)s to one of its members.")
-                % {"group": fresh.assignment_group, "number": fresh.number}
-            )
-        return {"assigned_to": by}
-
-    return _act(ticket, Action.PICK_UP, by=by, expected_version=expected_version, prepare=prepare)
+    return _act(
+        ticket,
+        Action.PICK_UP,
+        by=by,
+        expected_version=expected_version,
+        changes={"assigned_to": by},
+    )
 
 
 def hold_ticket(

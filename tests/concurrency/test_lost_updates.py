@@ -101,5 +101,5 @@ def test_resolve_and_assign_at_once_are_refused_by_state_without_a_version(
     )
     [refusal] = errors(outcomes)
     assert isinstance(refusal, TransitionNotAllowed)
-    assert "is not possible" in refusal.message
+    assert "cannot be" in refusal.message
     assert ticket.events.exclude(action__in=[A.CREATE, A.PICK_UP]).count() == 1

@@ -26,7 +26,7 @@ def test_two_agents_picking_up_one_ticket_only_one_gets_it(
     )
     [winner], [refusal] = successes(outcomes), errors(outcomes)
     assert isinstance(refusal, TransitionNotAllowed)
-    assert refusal.message == f"Picked up is not possible: {new_ticket.number} is In Progress."
+    assert refusal.message == f"{new_ticket.number} was already picked up by {winner.assigned_to}."
     new_ticket.refresh_from_db()
     assert (new_ticket.status, new_ticket.assigned_to_id) == (S.IN_PROGRESS, winner.assigned_to_id)
     assert new_ticket.events.filter(action=A.PICK_UP).count() == 1

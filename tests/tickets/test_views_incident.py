@@ -468,7 +468,7 @@ def test_unknown_action_is_404(l1_client, ticket):
 def test_action_page_in_the_wrong_state_redirects_with_a_message(l1_client, ticket):
     response = l1_client.get(act_url(ticket, "resolve"))
     assert response.status_code == 302 and response.url == detail_url(ticket)
-    assert messages_of(response) == [f"Resolved is not possible for you on {ticket.number} (New)."]
+    assert messages_of(response) == [f"{ticket.number} cannot be resolved: it is New."]
 
 
 @pytest.mark.parametrize(
@@ -540,7 +540,7 @@ def test_reopen_button_is_readable(l1_client, l1_group):
 def test_action_in_the_wrong_state_is_refused_and_changes_nothing(l1_client, ticket):
     response = l1_client.post(act_url(ticket, "resolve"), {"resolution": "x", "version": 1})
     assert response.status_code == 302 and response.url == detail_url(ticket)
-    assert messages_of(response) == [f"Resolved is not possible: {ticket.number} is New."]
+    assert messages_of(response) == [f"{ticket.number} cannot be resolved: it is New."]
     ticket.refresh_from_db()
     assert (ticket.status, ticket.resolution, ticket.events.count()) == (S.NEW, "", 1)
 

@@ -168,8 +168,9 @@ def test_second_pick_up_is_refused_and_writes_no_event(l2_agent, l2_group):
     other = UserFactory(groups=[l2_group])
     ticket = TicketFactory(status=S.ASSIGNED, assignment_group=l2_group)
     workflow.pick_up_ticket(ticket, by=l2_agent)
-    with pytest.raises(workflow.TransitionNotAllowed, match="In Progress"):
+    with pytest.raises(workflow.TransitionNotAllowed) as refusal:
         workflow.pick_up_ticket(ticket, by=other)
+    assert refusal.value.message == f"{ticket.number} was already picked up by {l2_agent}."
     ticket.refresh_from_db()
     assert ticket.assigned_to == l2_agent
     assert TicketEvent.objects.filter(ticket=ticket, action="pick_up").count() == 1
@@ -395,4 +396,53 @@ def test_reopen_goes_to_l1_when_the_group_that_resolved_is_inactive(
         S.REOPENED,
         l1_group,
         None,
+    )
+
+
+# --- what a refusal says -----------------------------------------------------------------
+
+
+def test_a_second_pick_up_by_the_same_agent_says_so(l2_agent, l2_group):
+    ticket = TicketFactory(status=S.ASSIGNED, assignment_group=l2_group)
+    workflow.pick_up_ticket(ticket, by=l2_agent)
+    with pytest.raises(workflow.TransitionNotAllowed) as refusal:
+        workflow.pick_up_ticket(ticket, by=l2_agent)
+    assert refusal.value.message == f"You have already picked up {ticket.number}."
+
+
+@pytest.mark.parametrize(
+    ("call", "state", "message"),
+    [
+        (lambda t, u: workflow.pick_up_ticket(t, by=u), S.ON_HOLD, "cannot be picked up"),
+        (lambda t, u: workflow.hold_ticket(t, by=u, reason="x"), S.NEW, "cannot be put on hold"),
+        (lambda t, u: workflow.resume_ticket(t, by=u), S.NEW, "cannot be resumed"),
+        (
+            lambda t, u: workflow.resolve_ticket(t, by=u, resolution="x"),
+            S.NEW,
+            "cannot be resolved",
+        ),
+        (lambda t, u: workflow.reopen_ticket(t, by=u, reason="x"), S.NEW, "cannot be re-opened"),
+        (
+            lambda t, u: workflow.cancel_ticket(t, by=u, reason="x"),
+            S.RESOLVED,
+            "cannot be cancelled",
+        ),
+    ],
+    ids=["pick-up", "hold", "resume", "resolve", "reopen", "cancel"],
+)
+def test_a_refusal_by_state_names_the_action_with_its_verb(
+    l1_agent, l1_group, call, state, message
+):
+    ticket = TicketFactory(status=state, assignment_group=l1_group)
+    with pytest.raises(workflow.TransitionNotAllowed) as refusal:
+        call(ticket, l1_agent)
+    label = Ticket.Status(state).label
+    assert refusal.value.message == f"{ticket.number} {message}: it is {label}."
+
+
+def test_refusal_message_is_none_for_an_available_action(l1_agent, l1_group):
+    ticket = TicketFactory(status=S.NEW, assignment_group=l1_group)
+    assert workflow.refusal_message(ticket, l1_agent, "pick_up") is None
+    assert workflow.refusal_message(ticket, l1_agent, "close") == (
+        f"{ticket.number} cannot be closed: it is New."
     )

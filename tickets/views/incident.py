@@ -271,8 +271,9 @@ def act(request, number, action):
             return _back(ticket)
         messages.success(request, _action_done(page_action, ticket))
         return _back(ticket, page_action.asks_in if page_action.asks_in in TABS else "")
-    if page_action.code not in workflow.available_actions(ticket, request.user):
-        messages.error(request, _action_refused(page_action, ticket))
+    refusal = workflow.refusal_message(ticket, request.user, page_action.code)
+    if refusal is not None:
+        messages.error(request, refusal)
         return _back(ticket)
     context = {"ticket": ticket, "action": page_action, "form": form, "js_text": script_text()}
     return render(request, "tickets/incident_act.html", context)
@@ -290,14 +291,6 @@ def _action_done(page_action: PageAction, ticket: Ticket) -> str:
         message = DONE_TO_PERSON[code]
         values["person"] = ticket.assigned_to
     return message % values
-
-
-def _action_refused(page_action: PageAction, ticket: Ticket) -> str:
-    return _("%(action)s is not possible for you on %(number)s (%(state)s).") % {
-        "action": page_action.label,
-        "number": ticket.number,
-        "state": ticket.status_label,
-    }
 
 
 # --- tabs: notes, watch list, attachments, related incidents -------------------------------
