@@ -284,6 +284,29 @@ def test_edit_opens_the_selected_ticket(l1_client):
     assert response.url == reverse("tickets:detail", args=[ticket.number])
 
 
+def test_edit_with_several_ticked_opens_the_first_and_says_the_others_were_not(l1_client):
+    first, second, third = TicketFactory.create_batch(3)
+    response = l1_client.post(
+        reverse("tickets:bulk_pick_up", args=["all"]),
+        {"numbers": [second.number, first.number, third.number], "action": "edit"},
+    )
+    # The first ticked in the list's order, not the lowest number.
+    assert response.url == reverse("tickets:detail", args=[second.number])
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        f"Opened {second.number}; 2 other selected incidents were not opened."
+    ]
+
+
+def test_edit_with_one_ticked_opens_it_without_a_message(l1_client):
+    ticket = TicketFactory()
+    response = l1_client.post(
+        reverse("tickets:bulk_pick_up", args=["all"]),
+        {"numbers": [ticket.number, ticket.number], "action": "edit"},
+    )
+    assert response.url == reverse("tickets:detail", args=[ticket.number])
+    assert list(get_messages(response.wsgi_request)) == []
+
+
 def test_bulk_pick_up_is_post_only(l1_client):
     assert l1_client.get(reverse("tickets:bulk_pick_up", args=["all"])).status_code == 405
 

@@ -159,10 +159,24 @@ def bulk_pick_up(request, slug):
         return redirect(back)
     tickets = Ticket.objects.visible_to(request.user).filter(number__in=numbers)
     if request.POST.get("action") == "edit":
-        first = tickets.order_by("number").first()
-        if first is None:
+        # Edit opens one incident: the first ticked, in the list's order; the others are named
+        # in a count, so that no one thinks they were all opened.
+        visible = set(tickets.values_list("number", flat=True))
+        chosen = [number for number in dict.fromkeys(numbers) if number in visible]
+        if not chosen:
             raise Http404
-        return redirect("tickets:detail", number=first.number)
+        others = len(chosen) - 1
+        if others:
+            messages.info(
+                request,
+                ngettext(
+                    "Opened %(number)s; the other selected incident was not opened.",
+                    "Opened %(number)s; %(count)d other selected incidents were not opened.",
+                    others,
+                )
+                % {"number": chosen[0], "count": others},
+            )
+        return redirect("tickets:detail", number=chosen[0])
     picked, refused = [], []
     for ticket in tickets.order_by("number"):
         try:
