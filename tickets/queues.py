@@ -34,7 +34,9 @@ def _open_tally() -> Q:
     return Q(status__in=Ticket.OPEN_STATUSES)
 
 
+# In the menu's order (SPEC.md section 5): the agent's own three, then Incident Management's.
 QUEUES = [
+    Queue("my-open", _("My Open Ticket"), lambda qs, user: qs.open().opened_by(user)),
     Queue(
         "my-group",
         _("Assigned To My Group"),
@@ -43,7 +45,6 @@ QUEUES = [
         own_groups_only=True,
     ),
     Queue("assigned-to-me", _("Assigned To Me"), lambda qs, user: qs.open().assigned_to(user)),
-    Queue("my-open", _("My Open Ticket"), lambda qs, user: qs.open().opened_by(user)),
     Queue("open", _("Incident Ticket"), lambda qs, user: qs.open(), lambda user: _open_tally()),
     Queue("vip", _("Incident VIP"), lambda qs, user: qs.vip(), lambda user: Q(is_vip=True)),
     Queue("all", _("All Incident"), lambda qs, user: qs, lambda user: Q()),

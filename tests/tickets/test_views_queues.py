@@ -1,6 +1,7 @@
 """My Homepage, the queues, their Data Filter, pager and sorting, and Pick Up from a queue."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.messages import get_messages
@@ -547,3 +548,36 @@ def test_the_filter_choices_follow_the_database_order(l1_client, l1_group):
     assert shown("sub_category") == list(
         Category.objects.filter(level=2).order_by("order", "name").values_list("pk", flat=True)
     )
+
+
+def menu(response) -> list[str]:
+    """The menu's headings and links, in order."""
+    html = response.content.decode()
+    start = html.index('<nav class="estim-menu')
+    nav = html[start : html.index("</nav>", start)]
+    return [
+        text.strip()
+        for text in re.findall(
+            r'<(?:div class="small[^"]*"|a class="nav-link[^"]*"[^>]*)>([^<]+)<', nav
+        )
+    ]
+
+
+def test_menu_follows_the_guide(l1_client):
+    assert menu(l1_client.get(reverse("tickets:home"))) == [
+        "Menu",
+        "My Homepage",
+        "My Open Ticket",
+        "Assigned To My Group",
+        "Assigned To Me",
+        "Incident Management",
+        "Create New",
+        "Incident Ticket",
+        "Incident VIP",
+        "All Incident",
+    ]
+
+
+def test_menu_shows_platform_to_staff_only(client, admin_user):
+    client.force_login(admin_user)
+    assert menu(client.get(reverse("tickets:home")))[-2:] == ["Platform", "Administration"]
