@@ -20,8 +20,14 @@ migrate: install
 	ESTIM_DEBUG=$${ESTIM_DEBUG:-true} $(BIN)/python manage.py migrate --noinput
 	ESTIM_DEBUG=$${ESTIM_DEBUG:-true} $(BIN)/python manage.py loaddata taxonomy reference
 
+# The demo accounts and a few hundred incidents, so that the homepage and the queues have
+# something to show; run again, it adds none (--top-up).
+DEMO_INCIDENTS ?= 300
+DEMO_AGENTS ?= 40
+
 seed: migrate
-	ESTIM_DEBUG=$${ESTIM_DEBUG:-true} $(BIN)/python manage.py seed_demo
+	ESTIM_DEBUG=$${ESTIM_DEBUG:-true} $(BIN)/python manage.py seed_demo \
+		--incidents $(DEMO_INCIDENTS) --agents $(DEMO_AGENTS) --top-up
 
 run: seed
 	ESTIM_DEBUG=$${ESTIM_DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:8000

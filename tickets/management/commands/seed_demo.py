@@ -22,12 +22,24 @@ class Command(BaseCommand):
         parser.add_argument(
             "--agents", type=int, default=300, help=_("How many extra demo agents to have.")
         )
+        parser.add_argument(
+            "--top-up",
+            action="store_true",
+            help=_(
+                "With --incidents N, add only what it takes to have N incidents in all, so "
+                "running it again adds none (make run does this)."
+            ),
+        )
 
     def handle(self, *args, **options):
         logins = seed_organisation(options["password"])
         count = options["incidents"]
         if count < 0:
             raise CommandError(_("--incidents must be 0 or more."))
+        if options["top_up"]:
+            from tickets.models import Ticket
+
+            count = max(count - Ticket.objects.count(), 0)
         if count:
             from tickets.demo_data import generate
 
