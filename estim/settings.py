@@ -175,7 +175,22 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("ESTIM_LOGIN_COOLOFF_MINU
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# The address failures are counted for. Behind reverse proxies every request comes from the
+# nearest one, so five failures from anyone would block everyone. ESTIM_PROXY_COUNT is how many
+# proxies in front of gunicorn add to X-Forwarded-For (nginx alone: 1). django-ipware then counts
+# that many from the header's right end, skipping whatever a client wrote into it itself.
+# Without it, the header is ignored: a client could put any address there.
+_proxy_count = env_int("ESTIM_PROXY_COUNT", 0)
+if _proxy_count < 0:
+    raise ImproperlyConfigured(f"ESTIM_PROXY_COUNT must be 0 or more, not {_proxy_count}.")
+if _proxy_count:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR"]
+    # The nearest proxy is REMOTE_ADDR, not in the header; the header ends with the others.
+    AXES_IPWARE_PROXY_COUNT = _proxy_count - 1
+    # Entries a client sent come first; skip them rather than give up on the header.
+    IPWARE_STRICT = False
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 # Scripts only from our own static files: no inline scripts, no event handler attributes.
 # Inline styles stay allowed because Django admin uses them.

@@ -1,5 +1,8 @@
 """The site answers: login page, login required, and Django admin for the main models."""
 
+import functools
+import json
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -13,6 +16,7 @@ from tests.html_checks import (
     script_problems,
     strict_script_policy,
 )
+from tests.test_production import _run, _setting, production_env
 
 pytestmark = pytest.mark.django_db
 
@@ -121,6 +125,99 @@ def test_repeated_failed_logins_lock_the_address(client, l1_agent, settings):
         REMOTE_ADDR="10.9.9.9",
     )
     assert response.status_code == 429
+
+
+# What the login throttling reads the client's address with (django-axes, django-ipware).
+ADDRESS_SETTINGS = (
+    "AXES_IPWARE_META_PRECEDENCE_ORDER",
+    "AXES_IPWARE_PROXY_COUNT",
+    "AXES_IPWARE_PROXY_ORDER",
+    "AXES_IPWARE_PROXY_TRUSTED_IPS",
+    "IPWARE_STRICT",
+)
+PROXY = "127.0.0.1"
+
+
+@functools.cache
+def address_settings(proxy_count: str) -> dict:
+    """The address settings of a production process started with ESTIM_PROXY_COUNT."""
+    code = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        f"print(json.dumps({{n: getattr(settings, n, None) for n in {ADDRESS_SETTINGS!r}}}))"
+    )
+    env = production_env(DJANGO_SETTINGS_MODULE="estim.settings", ESTIM_PROXY_COUNT=proxy_count)
+    result = _run("-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.fixture
+def behind_one_proxy(settings):
+    for name, value in address_settings("1").items():
+        setattr(settings, name, value)
+
+
+def _login_through_proxy(client, username, password, forwarded_for):
+    return client.post(
+        reverse("login"),
+        {"username": username, "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+def test_behind_a_proxy_one_clients_failures_do_not_lock_out_another(
+    client, l1_agent, settings, behind_one_proxy
+):
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        response = _login_through_proxy(client, f"nobody{n}", "wrong", "10.0.0.1")
+    assert response.status_code == 429
+    response = _login_through_proxy(client, l1_agent.username, "secret-pass-123", "10.0.0.2")
+    assert response.status_code == 302
+
+
+def test_behind_a_proxy_an_address_a_client_writes_into_the_header_is_skipped(
+    client, l1_agent, settings, behind_one_proxy
+):
+    # The proxy appends the address it sees to whatever the client sent.
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        _login_through_proxy(client, f"nobody{n}", "wrong", f"10.5.5.{n}, 10.0.0.1")
+    response = _login_through_proxy(client, "nobody", "wrong", "10.5.5.99, 10.0.0.1")
+    assert response.status_code == 429
+    response = _login_through_proxy(client, l1_agent.username, "secret-pass-123", "10.0.0.2")
+    assert response.status_code == 302
+
+
+def test_behind_two_proxies_the_client_is_the_second_address_from_the_end(
+    client, l1_agent, settings
+):
+    for name, value in address_settings("2").items():
+        setattr(settings, name, value)
+    load_balancer = "10.20.0.1"
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        _login_through_proxy(
+            client, f"nobody{n}", "wrong", f"10.5.5.{n}, 10.0.0.1, {load_balancer}"
+        )
+    response = _login_through_proxy(client, "nobody", "wrong", f"10.0.0.1, {load_balancer}")
+    assert response.status_code == 429
+    response = _login_through_proxy(
+        client, l1_agent.username, "secret-pass-123", f"10.0.0.2, {load_balancer}"
+    )
+    assert response.status_code == 302
+
+
+def test_without_a_proxy_setting_x_forwarded_for_is_ignored(client, l1_agent, settings):
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        _login_through_proxy(client, f"nobody{n}", "wrong", f"10.0.0.{n}")
+    response = _login_through_proxy(client, l1_agent.username, "secret-pass-123", "10.0.0.99")
+    assert response.status_code == 429
+
+
+@pytest.mark.parametrize("count", ["-1", "one"])
+def test_a_malformed_proxy_count_stops_startup_naming_the_variable(count):
+    result = _setting("AXES_IPWARE_PROXY_COUNT", ESTIM_PROXY_COUNT=count)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: ESTIM_PROXY_COUNT must be" in result.stderr
 
 
 def test_pages_carry_a_content_security_policy_without_inline_scripts(l1_client):
