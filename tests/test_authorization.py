@@ -64,6 +64,9 @@ ACCESS = {
 # Actions with their own rule on top of ACCESS: only first-line agents close; an admin does
 # everything except take a ticket himself, since the assignee is always a group member.
 ONLY_ROLES = {"close": {"l1", "admin"}, "pick-up": {"l1", "l2", "vendor"}}
+# SPEC.md section 3: New and Assigned are handled by the first line, so a first-line agent may
+# still reassign or cancel a ticket in those states whichever group holds it.
+L1_ON_ANY_GROUP = {"assign": {S.NEW, S.ASSIGNED}, "cancel": {S.NEW, S.ASSIGNED}}
 
 
 # --- the world: groups, people, tickets -------------------------------------------------------
@@ -152,6 +155,7 @@ class Endpoint:
 
     kind: "view" reads; "act" is an action or the Save button (members only); "act_form" is an
     action's confirmation page; "tab" adds or removes a note, watcher, file or relation.
+    slug: the action's URL slug, for "act" and "act_form".
     """
 
     name: str
@@ -160,34 +164,49 @@ class Endpoint:
     method: str
     url: object  # (ticket, setup) -> str
     data: object = field(default=lambda world, setup: {})
+    slug: str = ""
 
 
 def _act(slug, status, data=lambda world, setup: {}, method="post"):
     kind = "act" if method == "post" else "act_form"
     return Endpoint(
-        f"{kind}:{slug}",
+        f"{kind}:{slug}@{status}",
         kind,
         status,
         method,
         lambda ticket, setup: reverse("tickets:act", args=[ticket.number, slug]),
         data,
+        slug,
     )
 
 
-ACTIONS = {
-    "pick-up": (S.ASSIGNED, lambda world, setup: {}),
-    "assign": (S.IN_PROGRESS, lambda world, setup: {"group": world.groups["l2"].pk}),
-    "hold": (S.IN_PROGRESS, lambda world, setup: {"reason": "Menunggu pelapor"}),
-    "third-party": (S.IN_PROGRESS, lambda world, setup: {"vendor": world.vendor.pk}),
-    "resume": (S.ON_HOLD, lambda world, setup: {}),
-    "resolve": (S.IN_PROGRESS, lambda world, setup: {"resolution": "Akun direset"}),
-    "reopen": (S.RESOLVED, lambda world, setup: {"reason": "Masih gagal"}),
-    "cancel": (S.ASSIGNED, lambda world, setup: {"reason": "Duplikat"}),
-    "close": (
+def _assign_data(world, setup):
+    return {"group": world.groups["l2"].pk}
+
+
+def _cancel_data(world, setup):
+    return {"reason": "Duplikat"}
+
+
+# Each action from a state it may start from (Assign and Cancel from a state the first line
+# handles and from one it does not).
+ACTIONS = [
+    ("pick-up", S.ASSIGNED, lambda world, setup: {}),
+    ("assign", S.ASSIGNED, _assign_data),
+    ("assign", S.IN_PROGRESS, _assign_data),
+    ("hold", S.IN_PROGRESS, lambda world, setup: {"reason": "Menunggu pelapor"}),
+    ("third-party", S.IN_PROGRESS, lambda world, setup: {"vendor": world.vendor.pk}),
+    ("resume", S.ON_HOLD, lambda world, setup: {}),
+    ("resolve", S.IN_PROGRESS, lambda world, setup: {"resolution": "Akun direset"}),
+    ("reopen", S.RESOLVED, lambda world, setup: {"reason": "Masih gagal"}),
+    ("cancel", S.NEW, _cancel_data),
+    ("cancel", S.ON_HOLD, _cancel_data),
+    (
+        "close",
         S.RESOLVED,
         lambda world, setup: {"close_code": world.close_code.pk, "close_notes": "Selesai"},
     ),
-}
+]
 
 
 def _save_data(world, setup):
@@ -220,8 +239,8 @@ ENDPOINTS = [
         lambda t, s: reverse("tickets:download", args=[t.number, s["attachment"].pk]),
     ),
     Endpoint("save", "act", S.IN_PROGRESS, "post", lambda t, s: detail_url(t), _save_data),
-    *[_act(slug, status, data) for slug, (status, data) in ACTIONS.items()],
-    *[_act(slug, status, method="get") for slug, (status, _data) in ACTIONS.items()],
+    *[_act(slug, status, data) for slug, status, data in ACTIONS],
+    *[_act(slug, status, method="get") for slug, status, _data in ACTIONS],
     Endpoint(
         "add_note",
         "tab",
@@ -280,9 +299,11 @@ def expected(endpoint: Endpoint, role: str, ownership: str) -> str:
         return "404"
     if endpoint.kind in ("view", "tab"):
         return "ok"
-    slug = endpoint.name.partition(":")[2]
+    slug = endpoint.slug
     if slug in ONLY_ROLES and role not in ONLY_ROLES[slug]:
         return "refused"
+    if role == "l1" and endpoint.status in L1_ON_ANY_GROUP.get(slug, ()):
+        return "ok"
     return "ok" if acts else "refused"
 
 
@@ -415,7 +436,7 @@ def test_bulk_pick_up_takes_only_what_the_role_may_act_on(world, role, ownership
         assert response.url.startswith(reverse("login"))
         assert snapshot(ticket) == before
         return
-    endpoint = next(e for e in ENDPOINTS if e.name == "act:pick-up")
+    endpoint = next(e for e in ENDPOINTS if e.kind == "act" and e.slug == "pick-up")
     sees, _acts = ACCESS[(role, ownership)]
     if expected(endpoint, role, ownership) == "ok":
         assert Ticket.objects.get(pk=ticket.pk).assigned_to == world.users[role]

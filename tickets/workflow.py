@@ -65,6 +65,10 @@ TRANSITIONS: dict[str, dict[str, str]] = {
 
 # Actions only a member of a first-line group may take (besides being in the ticket's group).
 L1_ONLY = {Action.CLOSE}
+# SPEC.md section 3: New and Assigned tickets are handled by the first line wherever they were
+# escalated, so until someone picks one up any first-line agent may still reassign or cancel it.
+L1_HANDLED = {Status.NEW, Status.ASSIGNED}
+L1_WHILE_HANDLED = {Action.ASSIGN, Action.CANCEL}
 
 # The fields an edit (the Save button) may change; state and group change only through actions.
 EDITABLE_FIELDS = (
@@ -117,6 +121,8 @@ def _is_member(user: User, group_id: int | None) -> bool:
 
 def _may_act(ticket: Ticket, user: User, action: str) -> bool:
     if user.is_superuser:
+        return True
+    if action in L1_WHILE_HANDLED and ticket.status in L1_HANDLED and user.is_l1():
         return True
     if not _is_member(user, ticket.assignment_group_id):
         return False
@@ -547,7 +553,8 @@ def assign_ticket(
     """Escalate or reassign the ticket to a group (and optionally one of its members).
 
     Guards: state New, Assigned, In Progress, On Hold or Re-open; the actor is in the ticket's
-    current group; an active target group is given and the assignee, if any, is a member of it.
+    current group, or in a first-line group while the ticket is New or Assigned; an active
+    target group is given and the assignee, if any, is a member of it.
     """
     _require(group, _("Choose the Assignment Group to assign to."), field="group")
     _check_group_active(group, field="group")
@@ -692,7 +699,8 @@ def cancel_ticket(
     ticket: Ticket, *, by: User, reason: str, expected_version: int | None = None
 ) -> Ticket:
     """Cancel a ticket (duplicate, spam, withdrawn). Guards: New, Assigned, In Progress,
-    On Hold or Re-open; actor in the group; a reason is given."""
+    On Hold or Re-open; actor in the group, or in a first-line group while the ticket is New
+    or Assigned; a reason is given."""
     _require(reason, _("Give the reason for cancelling the incident."), field="reason")
     return _act(
         ticket,

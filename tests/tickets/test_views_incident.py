@@ -852,6 +852,31 @@ def test_action_buttons_of_another_group_member(client, ticket):
     assert response.context["buttons"] == []
 
 
+def test_l1_agent_keeps_assign_and_cancel_on_a_ticket_escalated_but_not_picked_up(
+    l1_client, l2_client, vendor_group
+):
+    ticket = TicketFactory(status=S.ASSIGNED, assignment_group=vendor_group)
+    response = l1_client.get(detail_url(ticket))
+    assert [action.slug for action, _form in response.context["buttons"]] == ["assign", "cancel"]
+    assert 'data-action="assign"' in response.content.decode()
+    assert response.context["edit_form"] is None
+    assert l2_client.get(detail_url(ticket)).context["buttons"] == []
+
+
+def test_l1_agent_reassigns_a_ticket_escalated_to_the_vendor(l1_client, vendor_group, l2_group):
+    ticket = TicketFactory(status=S.ASSIGNED, assignment_group=vendor_group)
+    data = {"group": l2_group.pk, "version": ticket.version}
+    response = l1_client.post(act_url(ticket, "assign"), data)
+    assert messages_of(response) == [f"{ticket.number} was assigned to L2 BKPM."]
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.assignment_group) == (S.ASSIGNED, l2_group)
+
+
+def test_l1_agent_has_no_buttons_once_the_vendor_picked_the_ticket_up(l1_client, vendor_group):
+    ticket = TicketFactory(status=S.IN_PROGRESS, assignment_group=vendor_group)
+    assert l1_client.get(detail_url(ticket)).context["buttons"] == []
+
+
 def test_pick_up_and_resolve_take_as_many_queries_on_a_small_and_a_large_ticket(
     l1_client, l1_agent, category
 ):

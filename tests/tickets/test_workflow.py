@@ -50,6 +50,10 @@ def perform(action, ticket, user, other_group):
     return calls[action]()
 
 
+# SPEC.md section 3: New and Assigned are "handled by Helpcenter L1", so an L1 agent may still
+# reassign or cancel such a ticket after escalating it to another group.
+L1_ON_ANY_GROUP = {A.ASSIGN: {S.NEW, S.ASSIGNED}, A.CANCEL: {S.NEW, S.ASSIGNED}}
+
 CELLS = [(action, state) for action in SPEC_TABLE for state in ALL_STATES]
 
 
@@ -96,6 +100,26 @@ def test_agent_outside_the_tickets_group_is_refused(action, state, l1_group, l2_
     assert not TicketEvent.objects.filter(ticket=ticket).exists()
 
 
+@pytest.mark.parametrize(("action", "state"), ALLOWED, ids=[f"{a}-{s}" for a, s in ALLOWED])
+def test_l1_agent_on_a_ticket_of_another_group(
+    action, state, l1_group, l2_group, vendor_group, l1_agent
+):
+    # Escalated to the vendor's group: L1 keeps Assign and Cancel until it is picked up.
+    ticket = TicketFactory(status=state, assignment_group=vendor_group, opened_by_group=l1_group)
+    if state not in L1_ON_ANY_GROUP.get(action, ()):
+        before = _snapshot(ticket)
+        with pytest.raises(workflow.TransitionNotAllowed, match="Only members of L2 INDOSAT"):
+            perform(action, ticket, l1_agent, l2_group)
+        assert _snapshot(ticket) == before
+        assert not TicketEvent.objects.filter(ticket=ticket).exists()
+        return
+    perform(action, ticket, l1_agent, l2_group)
+    ticket.refresh_from_db()
+    assert ticket.status == SPEC_TABLE[action][state]
+    event = TicketEvent.objects.get(ticket=ticket)
+    assert (event.action, event.actor) == (action, l1_agent)
+
+
 ADMIN_CELLS = [(a, s) for a, s in ALLOWED if a != A.PICK_UP]
 
 
@@ -138,6 +162,19 @@ def test_available_actions_match_the_table_for_a_member(l1_group, l1_agent):
         assert set(workflow.available_actions(ticket, l1_agent)) == expected, state
 
 
+def test_available_actions_of_an_l1_agent_on_another_groups_ticket(vendor_group, l1_agent):
+    for state in ALL_STATES:
+        ticket = TicketFactory(status=state, assignment_group=vendor_group)
+        expected = {a for a, states in L1_ON_ANY_GROUP.items() if state in states}
+        assert set(workflow.available_actions(ticket, l1_agent)) == expected, state
+
+
 def test_available_actions_are_empty_for_an_outsider(l1_group, l2_agent):
     ticket = TicketFactory(status=S.IN_PROGRESS, assignment_group=l1_group)
     assert workflow.available_actions(ticket, l2_agent) == []
+
+
+def test_available_actions_are_empty_for_an_l2_outsider_even_while_new(vendor_group, l2_agent):
+    for state in (S.NEW, S.ASSIGNED):
+        ticket = TicketFactory(status=state, assignment_group=vendor_group)
+        assert workflow.available_actions(ticket, l2_agent) == []
