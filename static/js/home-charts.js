@@ -24,7 +24,13 @@
         labels: data.subCategory.labels,
         datasets: [{ data: data.subCategory.counts, backgroundColor: colours(data.subCategory.counts.length) }]
       },
-      options: { maintainAspectRatio: false, indexAxis: "y", plugins: { legend: { display: false } } }
+      options: {
+        maintainAspectRatio: false,
+        indexAxis: "y",
+        // Counts: whole-number steps from zero, never 0.5 of an incident.
+        scales: { x: { beginAtZero: true, ticks: { precision: 0 } } },
+        plugins: { legend: { display: false } }
+      }
     });
   }
   var status = document.getElementById("chart-status");

@@ -581,3 +581,9 @@ def test_menu_follows_the_guide(l1_client):
 def test_menu_shows_platform_to_staff_only(client, admin_user):
     client.force_login(admin_user)
     assert menu(client.get(reverse("tickets:home")))[-2:] == ["Platform", "Administration"]
+
+
+def test_homepage_without_incidents_says_so_instead_of_blank_charts(l1_client):
+    html = l1_client.get(reverse("tickets:home")).content.decode()
+    assert html.count("No incidents yet.") == 2  # the sub category table and the status card
+    assert 'id="chart-status"' not in html and 'id="chart-sub-category"' not in html
