@@ -1,7 +1,10 @@
 """Django admin for incidents and their lists. State changes only through the workflow, so
-incidents and their history are read-only here; the pick lists are editable."""
+incidents and their history are read-only here; the pick lists are editable. Notes, watch-list
+entries and attachments can be looked up and removed (a malicious file, say), never added or
+edited: agents add them on the incident page."""
 
 from django.contrib import admin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -62,18 +65,21 @@ class EventInline(ReadOnlyInline):
 
 class NoteInline(ReadOnlyInline):
     model = Note
+    show_change_link = True  # its own page, where it can be removed
     fields = ["created_at", "visibility", "author", "body"]
     readonly_fields = fields
 
 
 class AttachmentInline(ReadOnlyInline):
     model = Attachment
+    show_change_link = True
     fields = ["created_at", "original_name", "content_type", "size", "uploaded_by"]
     readonly_fields = fields
 
 
 class WatchListInline(ReadOnlyInline):
     model = WatchListEntry
+    show_change_link = True
     fields = ["email", "added_by", "created_at"]
     readonly_fields = fields
 
@@ -181,3 +187,70 @@ class TicketEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class TicketContentAdmin(admin.ModelAdmin):
+    """A ticket's notes, watch list or attachments: viewed and deleted here, never added or
+    changed (the incident page does that, through the workflow)."""
+
+    autocomplete_fields = ["ticket"]
+    show_full_result_count = False
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Note)
+class NoteAdmin(TicketContentAdmin):
+    list_display = ["ticket", "visibility", "author", "created_at"]
+    list_filter = ["visibility"]
+    list_select_related = ["ticket", "author"]
+    search_fields = ["=ticket__number", "author__username"]
+    fields = ["ticket", "visibility", "author", "created_at", "body"]
+    readonly_fields = fields
+
+
+@admin.register(WatchListEntry)
+class WatchListEntryAdmin(TicketContentAdmin):
+    list_display = ["ticket", "email", "added_by", "created_at"]
+    list_select_related = ["ticket", "added_by"]
+    list_filter = ["created_at"]
+    search_fields = ["=ticket__number", "email"]
+    fields = ["ticket", "email", "added_by", "created_at"]
+    readonly_fields = fields
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(TicketContentAdmin):
+    list_display = ["ticket", "original_name", "content_type", "size", "uploaded_by", "created_at"]
+    list_filter = ["content_type"]
+    list_select_related = ["ticket", "uploaded_by"]
+    search_fields = ["=ticket__number", "original_name", "uploaded_by__username"]
+    # The stored name is not shown: the admin must not link to the file itself.
+    fields = ["ticket", "original_name", "content_type", "size", "uploaded_by", "created_at"]
+    readonly_fields = fields
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        _delete_stored_files([obj.file.name])
+
+    def delete_queryset(self, request, queryset):
+        names = list(queryset.values_list("file", flat=True))
+        super().delete_queryset(request, queryset)
+        _delete_stored_files(names)
+
+
+def _delete_stored_files(names: list[str]) -> None:
+    """Remove deleted attachments' files once the rows are gone for good."""
+    storage = Attachment._meta.get_field("file").storage
+
+    def delete():
+        for name in names:
+            if name:
+                storage.delete(name)
+
+    transaction.on_commit(delete)
