@@ -224,6 +224,20 @@ def can_edit(ticket: Ticket, user: User) -> bool:
     return not ticket.is_read_only and _may_act(ticket, user, Action.UPDATE)
 
 
+def can_write_tabs(ticket: Ticket, user: User) -> bool:
+    """Whether the user may add to (or remove from) the ticket's tabs: work notes, additional
+    comments, the watch list, attachments and related incidents.
+
+    Not on a Closed or Cancelled ticket. Otherwise an admin, a member of the ticket's group,
+    or a first-line agent, since the first line owns the conversation with the requester and
+    closes the ticket. Anyone else who sees the ticket (a group that held it before, say)
+    reads the tabs only.
+    """
+    if ticket.is_read_only:
+        return False
+    return user.is_superuser or ticket.assignment_group_id in user.group_ids() or user.is_l1()
+
+
 def _check(ticket: Ticket, user: User, action: str, expected_version: int | None) -> str:
     """Refuse the action unless the fresh row allows it; return the state it leads to."""
     if expected_version is not None and ticket.version != expected_version:
@@ -744,20 +758,28 @@ def close_ticket(
 
 # --- writes that do not change the state ---------------------------------------------------
 #
-# Notes, the watch list, attachments and related incidents. Anyone who may see the ticket may
-# add them (the views load it through visible_to); a Closed or Cancelled ticket refuses them.
-# They leave the state and the version alone, so a note never makes an open edit form stale.
+# Notes, the watch list, attachments and related incidents: who may write them is
+# can_write_tabs(); a Closed or Cancelled ticket refuses them. They leave the state and the
+# version alone, so a note never makes an open edit form stale.
 
 
-def _writable(ticket: Ticket) -> Ticket:
-    """Lock the ticket and refuse unless it can still be changed."""
+def _writable(ticket: Ticket, by: User) -> Ticket:
+    """Lock the ticket and refuse unless the user may still write its tabs."""
     fresh = _locked(ticket)
+    if can_write_tabs(fresh, by):
+        return fresh
     if fresh.is_read_only:
         raise TransitionNotAllowed(
             _("%(number)s is %(state)s and can no longer be changed.")
-            % {"number": fresh.number, "state": fresh.get_status_display()}
+            % {"number": fresh.number, "state": fresh.status_label}
         )
-    return fresh
+    raise TransitionNotAllowed(
+        _(
+            "Only members of %(group)s or of a first-line group can add to or change the "
+            "notes, watch list, attachments and related incidents of %(number)s."
+        )
+        % {"group": fresh.assignment_group, "number": fresh.number}
+    )
 
 
 def add_note(ticket: Ticket, *, by: User, visibility: str, body: str) -> Note:
@@ -765,13 +787,13 @@ def add_note(ticket: Ticket, *, by: User, visibility: str, body: str) -> Note:
 
     An additional comment is e-mailed to the watch list and the requester after the commit;
     a work note is never e-mailed. Guards: the ticket is neither Closed nor Cancelled; the
-    text is not empty.
+    actor may write its tabs (can_write_tabs); the text is not empty.
     """
     if visibility not in Note.Visibility.values:
         raise ValueError(f"Unknown note visibility: {visibility!r}")
     _require(body, _("Write the text of the note."), field="body")
     with transaction.atomic():
-        fresh = _writable(ticket)
+        fresh = _writable(ticket, by)
         note = Note.objects.create(
             ticket=fresh, visibility=visibility, body=body.strip(), author=by
         )
@@ -782,11 +804,11 @@ def add_note(ticket: Ticket, *, by: User, visibility: str, body: str) -> Note:
 
 def add_watcher(ticket: Ticket, *, by: User, email: str) -> WatchListEntry:
     """Put an e-mail address on the watch list. Guards: the ticket is neither Closed nor
-    Cancelled; the address is not on the list yet."""
+    Cancelled; the actor may write its tabs; the address is not on the list yet."""
     _require(email, _("Enter an e-mail address."), field="email")
     email = email.strip()
     with transaction.atomic():
-        fresh = _writable(ticket)
+        fresh = _writable(ticket, by)
         if fresh.watch_list.filter(email__iexact=email).exists():
             raise TransitionNotAllowed(
                 _("%(email)s is already on the watch list.") % {"email": email}
@@ -796,9 +818,9 @@ def add_watcher(ticket: Ticket, *, by: User, email: str) -> WatchListEntry:
 
 def remove_watcher(ticket: Ticket, *, by: User, entry: WatchListEntry) -> None:
     """Take an address off the watch list. Guards: the ticket is neither Closed nor
-    Cancelled; the entry belongs to this ticket."""
+    Cancelled; the actor may write its tabs; the entry belongs to this ticket."""
     with transaction.atomic():
-        fresh = _writable(ticket)
+        fresh = _writable(ticket, by)
         deleted, _rows = WatchListEntry.objects.filter(pk=entry.pk, ticket=fresh).delete()
         if not deleted:
             raise TransitionNotAllowed(
@@ -811,10 +833,10 @@ def add_attachment(
 ) -> Attachment:
     """Store a file (already checked by the upload form) under a generated name.
 
-    Guards: the ticket is neither Closed nor Cancelled.
+    Guards: the ticket is neither Closed nor Cancelled; the actor may write its tabs.
     """
     with transaction.atomic():
-        fresh = _writable(ticket)
+        fresh = _writable(ticket, by)
         attachment = Attachment(
             ticket=fresh,
             original_name=original_name,
@@ -834,9 +856,10 @@ def add_attachment(
 
 def link_related(ticket: Ticket, *, by: User, other: Ticket) -> None:
     """Mark two incidents as related (both ways). Guards: the ticket is neither Closed nor
-    Cancelled; the other incident is a different one and not related yet."""
+    Cancelled; the actor may write its tabs; the other incident is a different one and not
+    related yet."""
     with transaction.atomic():
-        fresh = _writable(ticket)
+        fresh = _writable(ticket, by)
         if other.pk == fresh.pk:
             raise TransitionNotAllowed(_("An incident cannot be related to itself."))
         if fresh.related.filter(pk=other.pk).exists():
@@ -849,9 +872,9 @@ def link_related(ticket: Ticket, *, by: User, other: Ticket) -> None:
 
 def unlink_related(ticket: Ticket, *, by: User, other: Ticket) -> None:
     """Remove the relation between two incidents. Guards: the ticket is neither Closed nor
-    Cancelled; the two are related."""
+    Cancelled; the actor may write its tabs; the two are related."""
     with transaction.atomic():
-        fresh = _writable(ticket)
+        fresh = _writable(ticket, by)
         if not fresh.related.filter(pk=other.pk).exists():
             raise TransitionNotAllowed(
                 _("%(other)s is not related to %(number)s.")

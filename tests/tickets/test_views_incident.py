@@ -697,6 +697,37 @@ def test_watch_list_refuses_an_invalid_address_beside_the_field(l1_client, ticke
     assert 'value="not-an-address"' in response.content.decode()
 
 
+def test_an_agent_outside_the_group_sees_the_tabs_without_post_forms(l2_client, ticket):
+    response = l2_client.get(detail_url(ticket))
+    html = response.content.decode()
+    assert response.context["is_writable"] is False
+    assert "data-note-form" not in html and 'name="email"' not in html
+    assert 'type="file"' not in html and 'name="number"' not in html
+    assert "data-tabs-read-only" in html
+
+
+def test_a_note_from_an_agent_outside_the_group_is_refused(
+    l2_client, ticket, mailoutbox, django_capture_on_commit_callbacks
+):
+    response = post_note(l2_client, ticket, "comment", "Halo", django_capture_on_commit_callbacks)
+    assert response.status_code == 302 and response.url == detail_url(ticket) + "#notes"
+    assert messages_of(response) == [
+        "Only members of Helpcenter L1 BKPM or of a first-line group can add to or change the "
+        f"notes, watch list, attachments and related incidents of {ticket.number}."
+    ]
+    assert not Note.objects.exists() and mailoutbox == []
+
+
+def test_a_first_line_agent_posts_on_a_ticket_the_vendor_holds(
+    l1_client, vendor_group, django_capture_on_commit_callbacks
+):
+    held = TicketFactory(status=S.IN_PROGRESS, assignment_group=vendor_group)
+    assert "data-note-form" in l1_client.get(detail_url(held)).content.decode()
+    response = post_note(l1_client, held, "work_note", "Cek", django_capture_on_commit_callbacks)
+    assert messages_of(response) == ["Work note added."]
+    assert Note.objects.get().ticket == held
+
+
 # --- attachments ---------------------------------------------------------------------------
 
 

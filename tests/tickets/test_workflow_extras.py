@@ -157,3 +157,78 @@ def test_unlink_related_refuses_a_pair_not_linked(ticket, l1_agent, l1_group):
     other = TicketFactory(status=S.NEW, assignment_group=l1_group)
     with pytest.raises(workflow.TransitionNotAllowed):
         workflow.unlink_related(ticket, by=l1_agent, other=other)
+
+
+# --- who may write the tabs -----------------------------------------------------------------
+
+TAB_WRITES = {
+    "work_note": lambda t, u: workflow.add_note(
+        t, by=u, visibility=Note.Visibility.WORK_NOTE, body="x"
+    ),
+    "comment": lambda t, u: workflow.add_note(
+        t, by=u, visibility=Note.Visibility.COMMENT, body="x"
+    ),
+    "watcher": lambda t, u: workflow.add_watcher(t, by=u, email="cc@example.com"),
+    "attachment": lambda t, u: workflow.add_attachment(
+        t,
+        by=u,
+        file=SimpleUploadedFile("a.pdf", PDF),
+        original_name="a.pdf",
+        content_type="application/pdf",
+    ),
+    "related": lambda t, u: workflow.link_related(
+        t, by=u, other=TicketFactory(status=S.NEW, assignment_group=t.assignment_group)
+    ),
+}
+
+
+def _tab_rows(ticket):
+    return (
+        ticket.notes.count(),
+        ticket.watch_list.count(),
+        ticket.attachments.count(),
+        ticket.related.count(),
+    )
+
+
+@pytest.mark.parametrize("write", TAB_WRITES, ids=list(TAB_WRITES))
+def test_a_group_that_held_the_ticket_before_cannot_write_its_tabs(
+    write, l1_agent, vendor_agent, vendor_group, l2_group
+):
+    ticket = TicketFactory(status=S.ASSIGNED, assignment_group=vendor_group)
+    workflow.assign_ticket(ticket, by=vendor_agent, group=l2_group)
+    ticket.refresh_from_db()
+    with pytest.raises(workflow.TransitionNotAllowed, match="Only members of L2 BKPM or of"):
+        TAB_WRITES[write](ticket, vendor_agent)
+    assert _tab_rows(ticket) == (0, 0, 0, 0)
+
+
+@pytest.mark.parametrize("write", TAB_WRITES, ids=list(TAB_WRITES))
+def test_an_agent_outside_the_group_and_the_first_line_cannot_write_the_tabs(
+    write, ticket, l2_agent
+):
+    with pytest.raises(workflow.TransitionNotAllowed, match="Only members of"):
+        TAB_WRITES[write](ticket, l2_agent)
+    assert _tab_rows(ticket) == (0, 0, 0, 0)
+
+
+@pytest.mark.parametrize("write", TAB_WRITES, ids=list(TAB_WRITES))
+def test_first_line_agents_write_the_tabs_of_any_groups_ticket(write, l1_agent, vendor_group):
+    ticket = TicketFactory(status=S.IN_PROGRESS, assignment_group=vendor_group)
+    TAB_WRITES[write](ticket, l1_agent)
+    assert sum(_tab_rows(ticket)) == 1
+
+
+def test_who_may_write_the_tabs(ticket, l1_agent, l2_agent, admin_user, vendor_agent, l2_group):
+    held_by_l2 = TicketFactory(status=S.IN_PROGRESS, assignment_group=l2_group)
+    assert workflow.can_write_tabs(ticket, l1_agent)
+    assert workflow.can_write_tabs(ticket, admin_user)
+    assert not workflow.can_write_tabs(ticket, l2_agent)
+    assert not workflow.can_write_tabs(ticket, vendor_agent)
+    assert workflow.can_write_tabs(held_by_l2, l2_agent)
+    assert workflow.can_write_tabs(held_by_l2, l1_agent)
+
+
+def test_no_one_writes_the_tabs_of_a_finished_ticket(finished, l1_agent, admin_user):
+    assert not workflow.can_write_tabs(finished, l1_agent)
+    assert not workflow.can_write_tabs(finished, admin_user)

@@ -459,7 +459,7 @@ def _render_page(request, ticket, *, forms=None, conflict=None, tab="notes", sta
             if Action.ASSIGN in actions
             else None,
         )
-    writable = not ticket.is_read_only
+    writable = workflow.can_write_tabs(ticket, user)
     context = {
         **rows,
         "ticket": ticket,
