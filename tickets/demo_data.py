@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import json
 import random
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -310,27 +311,43 @@ def generate(
     span = (now - start).total_seconds()
     # Opening times in order, so numbers rise with time within each year.
     offsets = sorted(rng.random() * span for _ in range(count))
-    counters = {c.year: c.last for c in TicketCounter.objects.all()}
     done = 0
     while done < count:
-        chunk = offsets[done : done + batch_size]
+        opened = [start + datetime.timedelta(seconds=s) for s in offsets[done : done + batch_size]]
         with transaction.atomic():
-            _write_batch(
-                writer,
-                setup,
-                rng,
-                [start + datetime.timedelta(seconds=s) for s in chunk],
-                counters,
-                now,
-            )
-            for year, last in counters.items():
-                TicketCounter.objects.update_or_create(year=year, defaults={"last": last})
-        done += len(chunk)
+            counters = _reserve_numbers(opened)
+            _write_batch(writer, setup, rng, opened, counters, now)
+        done += len(opened)
         if progress:
             progress(done)
     writer.reset_sequences([Ticket, TicketEvent, Note, GroupHolding, WatchListEntry, Attachment])
     tallies.rebuild()
     return done
+
+
+def _reserve_numbers(opened: list[datetime.datetime]) -> dict[int, int]:
+    """Take a block of numbers per year for incidents opened at these times; return, per year,
+    the last number before the block (the batch counts on from there).
+
+    Must run in the batch's transaction: the counters' rows stay locked until it commits, so a
+    ticket created meanwhile waits and then takes the number after the block, as it would
+    after any other ticket (tickets.workflow takes numbers under the same row lock).
+    """
+    tz = timezone.get_current_timezone()
+    needed = Counter(moment.astimezone(tz).year for moment in opened)
+    # A year without a row gets one first; one a ticket created meanwhile inserted is kept.
+    TicketCounter.objects.bulk_create(
+        [TicketCounter(year=year, last=0) for year in needed], ignore_conflicts=True
+    )
+    before = {}
+    # In year order, so two generators running at once lock the rows in the same order.
+    for counter in (
+        TicketCounter.objects.select_for_update().filter(year__in=needed).order_by("year")
+    ):
+        before[counter.year] = counter.last
+        counter.last += needed[counter.year]
+        counter.save(update_fields=["last"])
+    return before
 
 
 class _History:

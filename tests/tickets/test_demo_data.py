@@ -6,11 +6,20 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 from django.db.models import Count
+from django.utils import timezone
 
 from accounts.models import User
 from tests.factories import CategoryFactory
 from tickets import workflow
-from tickets.models import GroupHolding, Note, Ticket, TicketEvent, compute_priority
+from tickets.demo_data import generate
+from tickets.models import (
+    GroupHolding,
+    Note,
+    Ticket,
+    TicketCounter,
+    TicketEvent,
+    compute_priority,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +83,38 @@ def test_a_new_real_ticket_continues_the_sequence(generated):
     year = ticket.number[4:8]
     same_year = generated.filter(number__startswith=f"INC-{year}-").exclude(pk=ticket.pk)
     assert ticket.number > max(same_year.values_list("number", flat=True))
+
+
+def _create_ticket(**values):
+    return workflow.create_ticket(
+        by=User.objects.get(username="l1.agent"),
+        short_description="x",
+        category=CategoryFactory(),
+        contact_type="email",
+        impact=1,
+        urgency=1,
+        **values,
+    )
+
+
+def test_numbers_reserved_for_generated_incidents_are_not_handed_out_twice():
+    """Agents create tickets while the generator runs: each batch takes its block of numbers
+    when it starts, so neither gets a number the other has."""
+    call_command("loaddata", "taxonomy", "reference", verbosity=0)
+    created = []
+    generate(
+        200,
+        agents=40,
+        years=1,
+        batch_size=40,
+        progress=lambda done: created.append(_create_ticket()),
+    )
+    numbers = list(Ticket.objects.values_list("number", flat=True))
+    assert len(numbers) == 205 == len(set(numbers))
+    year = timezone.localdate().year
+    counter = TicketCounter.objects.get(year=year)
+    assert counter.last == Ticket.objects.filter(number__startswith=f"INC-{year}-").count()
+    assert _create_ticket().number == f"INC-{year}-{counter.last + 1:06d}"
 
 
 def test_running_it_again_adds_more(generated):
