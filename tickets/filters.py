@@ -148,14 +148,23 @@ class TicketFilter(django_filters.FilterSet):
 
     CHOICE_FILTERS = (*LEVEL_FILTERS, "group", "assigned_to")
 
-    def __init__(self, *args, show: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, show: bool = False, **kwargs):
+        # A query string that sets no filter (only a page or a sort) filters nothing: the
+        # form and its fields are then not even built, unless the panel is shown.
+        if data is not None and not any(data.get(name) for name in self.base_filters):
+            data = None
+        super().__init__(data, *args, **kwargs)
         # The choices cost three queries and a few hundred options: load them only when the
         # panel is shown or a value of one of those filters has to be checked.
         self.is_shown = show or self.is_filtering()
         if self.is_shown or any(self.data.get(name) for name in self.CHOICE_FILTERS):
             self._load_choices()
-        self.form.fields["priority"].choices = [("", "---------"), *Priority.choices]
+        if self.is_shown or self.is_bound:
+            self.form.fields["priority"].choices = [("", "---------"), *Priority.choices]
+
+    def values(self) -> dict:
+        """The valid filter values (none when the query string sets no filter)."""
+        return getattr(self.form, "cleaned_data", {}) if self.is_bound else {}
 
     def is_filtering(self) -> bool:
         """Whether the query string sets any filter."""

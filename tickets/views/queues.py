@@ -74,7 +74,7 @@ def queue(request, slug):
     tickets = filterset.qs.order_by(*ordering_for(sort))
     # The header's counters and the queue's exact total (from the tallies where they can
     # tell, else counted), in one round trip.
-    tallies = tally_query(slug, request.user, getattr(filterset.form, "cleaned_data", {}))
+    tallies = tally_query(slug, request.user, filterset.values())
     counters = header_counters(request.user, total=filterset.qs if tallies is None else tallies)
     known = counters.pop("total")
     paginator = ReversiblePaginator(
