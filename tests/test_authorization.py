@@ -356,6 +356,12 @@ def test_incident_endpoints(world, role, ownership, endpoint):
         assert response.url.startswith(reverse("login"))
     elif outcome == "404":
         assert response.status_code == 404
+    elif outcome == "refused" and endpoint.kind == "act" and endpoint.slug:
+        # A refused action shows its form again, with what was typed and why.
+        assert response.status_code == 409
+        typed = {name: str(value) for name, value in endpoint.data(world, setup).items()}
+        assert response.context["form"].data.dict() == typed | {"version": str(ticket.version)}
+        assert constants.ERROR in levels(response)
     elif outcome == "refused":
         assert response.status_code == 302 and response.url.startswith(detail_url(ticket))
         assert constants.ERROR in levels(response)

@@ -539,10 +539,57 @@ def test_reopen_button_is_readable(l1_client, l1_group):
 
 def test_action_in_the_wrong_state_is_refused_and_changes_nothing(l1_client, ticket):
     response = l1_client.post(act_url(ticket, "resolve"), {"resolution": "x", "version": 1})
-    assert response.status_code == 302 and response.url == detail_url(ticket)
+    assert response.status_code == 409
     assert messages_of(response) == [f"{ticket.number} cannot be resolved: it is New."]
     ticket.refresh_from_db()
     assert (ticket.status, ticket.resolution, ticket.events.count()) == (S.NEW, "", 1)
+
+
+def test_a_refused_resolve_keeps_the_typed_resolution(l1_client, ticket):
+    typed = "Password direset lewat menu Lupa Password; pelapor sudah bisa login."
+    response = l1_client.post(act_url(ticket, "resolve"), {"resolution": typed, "version": 1})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert typed in html and "cannot be resolved: it is New." in html
+    # The action cannot be taken now: no button to press again, the text stays to copy.
+    assert "data-not-available" in html and 'class="btn btn-success"' not in html
+
+
+def test_a_resolve_on_an_old_version_keeps_the_text_and_may_be_sent_again(
+    l1_client, l1_agent, l1_agent2, ticket
+):
+    workflow.pick_up_ticket(ticket, by=l1_agent)
+    seen = Ticket.objects.get(pk=ticket.pk).version
+    workflow.update_ticket(ticket, by=l1_agent2, changes={"building": "Gedung A"})
+    typed = "Akun dibuka kembali."
+    response = l1_client.post(act_url(ticket, "resolve"), {"resolution": typed, "version": seen})
+    assert response.status_code == 409
+    assert typed in response.content.decode()
+    assert "changed by someone else" in messages_of(response)[0]
+    form = response.context["form"]
+    assert form["version"].value() == str(seen + 1)
+    again = l1_client.post(act_url(ticket, "resolve"), form.data)
+    assert again.status_code == 302
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.resolution) == (S.RESOLVED, typed)
+
+
+def test_close_notes_typed_without_a_close_code_are_kept(l1_client, l1_group):
+    resolved = TicketFactory(status=S.RESOLVED, assignment_group=l1_group)
+    data = {"close_notes": "Pelapor mengonfirmasi.", "version": resolved.version}
+    response = l1_client.post(act_url(resolved, "close"), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["close_code"]
+    assert "Pelapor mengonfirmasi." in response.content.decode()
+
+
+def test_an_invalid_form_for_an_action_not_available_keeps_the_input_and_says_why(
+    l1_client, ticket
+):
+    response = l1_client.post(act_url(ticket, "hold"), {"reason": "x" * 300, "version": 1})
+    assert response.status_code == 200
+    assert messages_of(response) == [f"{ticket.number} cannot be put on hold: it is New."]
+    assert "x" * 300 in response.content.decode()
 
 
 def test_action_outside_the_group_is_refused(l2_client, l1_group):

@@ -1,8 +1,9 @@
 """One incident: Create New, its page with the tabs, its actions, print and downloads.
 
 Views stay thin: load the ticket through visible_to, validate a form, call one workflow
-function, set a message and redirect. The page itself is assembled by ``_render_page``,
-which loads everything the templates show up front (templates never query).
+function, set a message and redirect; a refused or invalid form is shown again as it was
+typed. The page itself is assembled by ``_render_page``, which loads everything the templates
+show up front (templates never query).
 """
 
 from __future__ import annotations
@@ -250,33 +251,59 @@ def print_view(request, number):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def act(request, number, action):
-    """GET: the small form an action needs. POST: take the action."""
+    """GET: the small form an action needs. POST: take the action; a refused or invalid one
+    shows the form again with what was typed and why."""
     page_action = ACTIONS.get(action)
     if page_action is None:
         raise Http404
     ticket = _load(request, number, "assignment_group")
     form_class = ACTION_FORMS[page_action.code]
-    data = request.POST if request.method == "POST" else None
-    form = form_class(data, initial={"version": ticket.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            ticket = page_action.perform(
-                ticket,
-                by=request.user,
-                expected_version=form.cleaned_data.get("version"),
-                **form.workflow_kwargs(),
-            )
-        except TransitionNotAllowed as refusal:
-            messages.error(request, refusal.message)
+    if request.method != "POST":
+        refusal = workflow.refusal_message(ticket, request.user, page_action.code)
+        if refusal is not None:
+            messages.error(request, refusal)
             return _back(ticket)
-        messages.success(request, _action_done(page_action, ticket))
-        return _back(ticket, page_action.asks_in if page_action.asks_in in TABS else "")
-    refusal = workflow.refusal_message(ticket, request.user, page_action.code)
-    if refusal is not None:
-        messages.error(request, refusal)
-        return _back(ticket)
-    context = {"ticket": ticket, "action": page_action, "form": form, "js_text": script_text()}
-    return render(request, "tickets/incident_act.html", context)
+        form = form_class(initial={"version": ticket.version})
+        return _render_act(request, ticket, page_action, form)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        refusal = workflow.refusal_message(ticket, request.user, page_action.code)
+        if refusal is not None:
+            messages.error(request, refusal)
+        return _render_act(request, ticket, page_action, form)
+    try:
+        done = page_action.perform(
+            ticket,
+            by=request.user,
+            expected_version=form.cleaned_data.get("version"),
+            **form.workflow_kwargs(),
+        )
+    except TransitionNotAllowed as refusal:
+        return _refused_action(request, ticket, page_action, refusal)
+    messages.success(request, _action_done(page_action, done))
+    return _back(done, page_action.asks_in if page_action.asks_in in TABS else "")
+
+
+def _refused_action(request, ticket, page_action, refusal):
+    """Keep what the agent typed and say why it was refused. The form carries the version
+    read by this request, so acting again after reading the message is a new decision."""
+    data = request.POST.copy()
+    data["version"] = str(ticket.version)
+    form = ACTION_FORMS[page_action.code](data)
+    form.is_valid()
+    _show_refusal(request, form, refusal)
+    return _render_act(request, ticket, page_action, form, status=409)
+
+
+def _render_act(request, ticket, page_action, form, status=200):
+    context = {
+        "ticket": ticket,
+        "action": page_action,
+        "form": form,
+        "is_available": page_action.code in workflow.available_actions(ticket, request.user),
+        "js_text": script_text(),
+    }
+    return render(request, "tickets/incident_act.html", context, status=status)
 
 
 def _action_done(page_action: PageAction, ticket: Ticket) -> str:
