@@ -32,7 +32,7 @@ SORTABLE: dict[str, tuple[OrderBy, ...]] = {
     "short_description": (F("short_description").asc(),),
     "state": (STATE_ORDER.asc(),),
     "group": (F("assignment_group__name").asc(),),
-    # The name shown ("Ayu Lestari"), as a directory sorts it; the login of a user without one.
+    # The name as shown ("Ayu Lestari"), by last name then first name; the login breaks ties.
     "opened_by": (
         F("opened_by__last_name").asc(),
         F("opened_by__first_name").asc(),
