@@ -11,12 +11,11 @@ import datetime
 import json
 import random
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from accounts.demo import DEMO_PASSWORD
@@ -272,20 +271,27 @@ class Writer:
                     f"INSERT INTO {table} ({quoted}) VALUES ({placeholders})", values
                 )
 
-    def reset_sequences(self, models: Iterable) -> None:
-        if not self.is_postgres:
-            return
+    def take_ids(self, model, count: int) -> list[int]:
+        """``count`` new ids for rows of ``model``, which no other connection can be given.
+
+        PostgreSQL hands them out from the table's own sequence, as it does to rows the
+        workflow inserts at the same time. SQLite's IMMEDIATE transaction holds the database's
+        write lock from its start, so nothing else inserts before the batch commits.
+        """
+        if not count:
+            return []
+        table = model._meta.db_table
         with connection.cursor() as cursor:
-            for model in models:
-                table = model._meta.db_table
+            if self.is_postgres:
                 cursor.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                    f"COALESCE((SELECT MAX(id) FROM {table}), 1))"
+                    f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
+                    "FROM generate_series(1, %s)",
+                    [count],
                 )
-
-
-def _next_ids(models) -> dict:
-    return {m: (m.objects.aggregate(n=Max("id"))["n"] or 0) + 1 for m in models}
+                return [row[0] for row in cursor.fetchall()]
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+            (last,) = cursor.fetchone()
+            return list(range(last + 1, last + 1 + count))
 
 
 def _weighted_states(rng: random.Random, n: int) -> list[str]:
@@ -320,7 +326,6 @@ def generate(
         done += len(opened)
         if progress:
             progress(done)
-    writer.reset_sequences([Ticket, TicketEvent, Note, GroupHolding, WatchListEntry, Attachment])
     tallies.rebuild()
     return done
 
@@ -363,15 +368,14 @@ class _History:
 
 
 def _write_batch(writer, setup: Setup, rng, opened: list[datetime.datetime], counters, now):
-    ids = _next_ids([Ticket, TicketEvent, Note, GroupHolding, WatchListEntry, Attachment])
+    ticket_ids = iter(writer.take_ids(Ticket, len(opened)))
     tickets, events, notes, holdings, watchers, attachments = [], [], [], [], [], []
     states = _weighted_states(rng, len(opened))
     tz = timezone.get_current_timezone()
     for opened_at, state in zip(opened, states, strict=True):
         year = opened_at.astimezone(tz).year
         counters[year] = counters.get(year, 0) + 1
-        ticket_id = ids[Ticket]
-        ids[Ticket] += 1
+        ticket_id = next(ticket_ids)
         l1 = rng.choice(setup.l1_groups)
         l2 = rng.choice(setup.l2_groups)
         opener = rng.choice(setup.members[l1.pk])
@@ -492,7 +496,6 @@ def _write_batch(writer, setup: Setup, rng, opened: list[datetime.datetime], cou
         for action, from_status, to_status, actor, at, changes in history.rows:
             events.append(
                 {
-                    "id": ids[TicketEvent],
                     "ticket_id": ticket_id,
                     "action": action,
                     "from_status": from_status,
@@ -502,12 +505,10 @@ def _write_batch(writer, setup: Setup, rng, opened: list[datetime.datetime], cou
                     "data": json.dumps({"changes": changes}),
                 }
             )
-            ids[TicketEvent] += 1
         for n in range(rng.randint(1, 3)):
             is_comment = n == 1
             notes.append(
                 {
-                    "id": ids[Note],
                     "ticket_id": ticket_id,
                     "visibility": Note.Visibility.COMMENT
                     if is_comment
@@ -518,21 +519,17 @@ def _write_batch(writer, setup: Setup, rng, opened: list[datetime.datetime], cou
                     "updated_at": opened_at + step * (n + 1) / 4,
                 }
             )
-            ids[Note] += 1
         for group_id in {l1.pk, worker_group.pk}:
             holdings.append(
                 {
-                    "id": ids[GroupHolding],
                     "ticket_id": ticket_id,
                     "group_id": group_id,
                     "created_at": opened_at,
                 }
             )
-            ids[GroupHolding] += 1
         if rng.random() < 0.1:
             watchers.append(
                 {
-                    "id": ids[WatchListEntry],
                     "ticket_id": ticket_id,
                     "email": row["email"],
                     "added_by_id": worker,
@@ -540,13 +537,10 @@ def _write_batch(writer, setup: Setup, rng, opened: list[datetime.datetime], cou
                     "updated_at": opened_at,
                 }
             )
-            ids[WatchListEntry] += 1
         if rng.random() < 0.05:
             attachments.append(
                 {
-                    "id": ids[Attachment],
                     "ticket_id": ticket_id,
-                    "file": f"attachments/{ticket_id}/demo-{ids[Attachment]}",
                     "original_name": "bukti-error.pdf",
                     "content_type": "application/pdf",
                     "size": rng.randint(20_000, 2_000_000),
@@ -555,7 +549,18 @@ def _write_batch(writer, setup: Setup, rng, opened: list[datetime.datetime], cou
                     "updated_at": opened_at,
                 }
             )
-            ids[Attachment] += 1
+    # The other rows are referred to by nothing, so their ids are taken once they are counted.
+    for model, rows in (
+        (TicketEvent, events),
+        (Note, notes),
+        (GroupHolding, holdings),
+        (WatchListEntry, watchers),
+        (Attachment, attachments),
+    ):
+        for row, row_id in zip(rows, writer.take_ids(model, len(rows)), strict=True):
+            row["id"] = row_id
+    for row in attachments:
+        row["file"] = f"attachments/{row['ticket_id']}/demo-{row['id']}"
     writer.write(Ticket, tickets)
     writer.write(TicketEvent, events)
     writer.write(Note, notes)

@@ -99,7 +99,8 @@ def _create_ticket(**values):
 
 def test_numbers_reserved_for_generated_incidents_are_not_handed_out_twice():
     """Agents create tickets while the generator runs: each batch takes its block of numbers
-    when it starts, so neither gets a number the other has."""
+    when it starts, and its rows' ids as the database hands them out, so neither gets a number
+    or an id the other has."""
     call_command("loaddata", "taxonomy", "reference", verbosity=0)
     created = []
     generate(
