@@ -854,14 +854,33 @@ def add_attachment(
     return attachment
 
 
-def link_related(ticket: Ticket, *, by: User, other: Ticket) -> None:
-    """Mark two incidents as related (both ways). Guards: the ticket is neither Closed nor
-    Cancelled; the actor may write its tabs; the other incident is a different one and not
-    related yet."""
-    with transaction.atomic():
+def _writable_pair(ticket: Ticket, other: Ticket, by: User) -> tuple[Ticket, Ticket]:
+    """Lock both incidents and refuse unless the user may write the ticket's tabs and the
+    other incident can still change (a Closed or Cancelled one keeps its relations as they
+    are). The rows are locked in id order, so two relations made at once in opposite
+    directions cannot deadlock."""
+    if other.pk == ticket.pk:
+        raise TransitionNotAllowed(_("An incident cannot be related to itself."))
+    if other.pk < ticket.pk:
+        fresh_other = Ticket.objects.select_for_update().get(pk=other.pk)
         fresh = _writable(ticket, by)
-        if other.pk == fresh.pk:
-            raise TransitionNotAllowed(_("An incident cannot be related to itself."))
+    else:
+        fresh = _writable(ticket, by)
+        fresh_other = Ticket.objects.select_for_update().get(pk=other.pk)
+    if fresh_other.is_read_only:
+        raise TransitionNotAllowed(
+            _("%(number)s is %(state)s and can no longer be changed.")
+            % {"number": fresh_other.number, "state": fresh_other.status_label}
+        )
+    return fresh, fresh_other
+
+
+def link_related(ticket: Ticket, *, by: User, other: Ticket) -> None:
+    """Mark two incidents as related (both ways). Guards: neither incident is Closed or
+    Cancelled; the actor may write the ticket's tabs; the other incident is a different one
+    and not related yet."""
+    with transaction.atomic():
+        fresh, other = _writable_pair(ticket, other, by)
         if fresh.related.filter(pk=other.pk).exists():
             raise TransitionNotAllowed(
                 _("%(other)s is already related to %(number)s.")
@@ -871,10 +890,10 @@ def link_related(ticket: Ticket, *, by: User, other: Ticket) -> None:
 
 
 def unlink_related(ticket: Ticket, *, by: User, other: Ticket) -> None:
-    """Remove the relation between two incidents. Guards: the ticket is neither Closed nor
-    Cancelled; the actor may write its tabs; the two are related."""
+    """Remove the relation between two incidents. Guards: neither incident is Closed or
+    Cancelled; the actor may write the ticket's tabs; the two are related."""
     with transaction.atomic():
-        fresh = _writable(ticket, by)
+        fresh, other = _writable_pair(ticket, other, by)
         if not fresh.related.filter(pk=other.pk).exists():
             raise TransitionNotAllowed(
                 _("%(other)s is not related to %(number)s.")

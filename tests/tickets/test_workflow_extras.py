@@ -122,9 +122,22 @@ def test_add_attachment_is_refused_on_a_finished_ticket(finished, l1_agent):
 
 
 def test_link_related_is_symmetrical(ticket, l1_agent, l1_group):
-    other = TicketFactory(status=S.CLOSED, assignment_group=l1_group)
+    other = TicketFactory(status=S.RESOLVED, assignment_group=l1_group)
     workflow.link_related(ticket, by=l1_agent, other=other)
     assert list(other.related.all()) == [ticket]
+
+
+def test_link_related_refuses_a_finished_incident_as_the_other(finished, ticket, l1_agent):
+    with pytest.raises(workflow.TransitionNotAllowed, match="can no longer be changed"):
+        workflow.link_related(ticket, by=l1_agent, other=finished)
+    assert not finished.related.exists()
+
+
+def test_unlink_related_refuses_a_finished_incident_as_the_other(finished, ticket, l1_agent):
+    ticket.related.add(finished)
+    with pytest.raises(workflow.TransitionNotAllowed, match="can no longer be changed"):
+        workflow.unlink_related(ticket, by=l1_agent, other=finished)
+    assert list(finished.related.all()) == [ticket]
 
 
 def test_link_related_refuses_the_ticket_itself(ticket, l1_agent):
