@@ -1,5 +1,7 @@
 """The state machine of SPEC.md section 3, checked cell by cell from one table."""
 
+from types import SimpleNamespace
+
 import pytest
 
 from tests.factories import CloseCodeFactory, TicketFactory, VendorFactory
@@ -62,19 +64,35 @@ def _snapshot(ticket):
     return {f.attname: getattr(ticket, f.attname) for f in Ticket._meta.concrete_fields}
 
 
+# What only a first-line agent may do, even as a member of the ticket's group.
+L1_ONLY_CELLS = {(A.CLOSE, S.RESOLVED), (A.PICK_UP, S.RESOLVED)}
+
+
+@pytest.fixture(params=["l1", "l2"])
+def member(request, l1_group, l1_agent, l2_group, l2_agent):
+    """A member of the group holding the ticket, the group and another group to assign to:
+    the first line's, or L2's (whose tickets the first line opened)."""
+    if request.param == "l1":
+        return SimpleNamespace(role="l1", agent=l1_agent, group=l1_group, other=l2_group)
+    return SimpleNamespace(role="l2", agent=l2_agent, group=l2_group, other=l1_group)
+
+
 @pytest.mark.parametrize(("action", "state"), CELLS, ids=[f"{a}-from-{s}" for a, s in CELLS])
-def test_transition_table(action, state, l1_group, l1_agent, l2_group):
-    # The L1 group holds the ticket and its agent acts, so only the state decides.
-    ticket = TicketFactory(status=state, assignment_group=l1_group, opened_by_group=l1_group)
+def test_transition_table(action, state, member, l1_group):
+    # A member of the group that holds the ticket acts, so the state decides (and, for L2,
+    # the actions only the first line may take).
+    ticket = TicketFactory(status=state, assignment_group=member.group, opened_by_group=l1_group)
     expected = SPEC_TABLE[action].get(state)
+    if member.role == "l2" and (action, state) in L1_ONLY_CELLS:
+        expected = None
     if expected is None:
         before = _snapshot(ticket)
         with pytest.raises(workflow.TransitionNotAllowed):
-            perform(action, ticket, l1_agent, l2_group)
+            perform(action, ticket, member.agent, member.other)
         assert _snapshot(ticket) == before
         assert not TicketEvent.objects.filter(ticket=ticket).exists()
         return
-    perform(action, ticket, l1_agent, l2_group)
+    perform(action, ticket, member.agent, member.other)
     ticket.refresh_from_db()
     assert ticket.status == expected
     event = TicketEvent.objects.get(ticket=ticket)
@@ -82,7 +100,7 @@ def test_transition_table(action, state, l1_group, l1_agent, l2_group):
         action,
         state,
         expected,
-        l1_agent,
+        member.agent,
     )
     assert ticket.version == 2
 

@@ -446,3 +446,44 @@ def test_refusal_message_is_none_for_an_available_action(l1_agent, l1_group):
     assert workflow.refusal_message(ticket, l1_agent, "close") == (
         f"{ticket.number} cannot be closed: it is New."
     )
+
+
+# --- where Resolve and Re-Open send the ticket -------------------------------------------
+
+
+def test_resolve_of_a_ticket_opened_by_a_group_that_is_not_l1_goes_to_the_first_active_l1(
+    bkpm, l1_group, retired_l1, l2_agent, l2_group, category
+):
+    AssignmentGroupFactory(name="Z Helpcenter cadangan", company=bkpm, is_l1=True)
+    service_desk = AssignmentGroupFactory(name="Service Desk Pusat", company=bkpm)
+    opener = UserFactory(groups=[service_desk], current_group=service_desk)
+    ticket = new_ticket(opener, category, assignment_group=l2_group)
+    assert ticket.opened_by_group == service_desk
+    workflow.pick_up_ticket(ticket, by=l2_agent)
+    workflow.resolve_ticket(ticket, by=l2_agent, resolution="Akun dibuka")
+    ticket.refresh_from_db()
+    # The first by name of the active first-line groups; the retired one sorts before it.
+    assert (ticket.status, ticket.assignment_group, ticket.assigned_to) == (
+        S.RESOLVED,
+        l1_group,
+        None,
+    )
+
+
+def test_reopen_of_a_ticket_l1_resolved_itself_goes_back_to_the_l1_resolver(
+    l1_agent, l1_agent2, l1_group, category
+):
+    ticket = new_ticket(l1_agent, category)
+    workflow.pick_up_ticket(ticket, by=l1_agent)
+    workflow.resolve_ticket(ticket, by=l1_agent, resolution="Password direset")
+    ticket.refresh_from_db()
+    assert (ticket.assignment_group, ticket.resolved_by_group) == (l1_group, l1_group)
+    workflow.reopen_ticket(ticket, by=l1_agent2, reason="Masih tidak bisa login")
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.assignment_group, ticket.assigned_to) == (
+        S.REOPENED,
+        l1_group,
+        l1_agent,
+    )
+    event = ticket.events.get(action="reopen")
+    assert (event.from_status, event.to_status, event.actor) == (S.RESOLVED, S.REOPENED, l1_agent2)
