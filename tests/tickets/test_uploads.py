@@ -86,9 +86,14 @@ def test_a_refused_type_says_why_and_leaves_the_ticket_unchanged(
         ("laporan.pdf", PDF_POLYGLOT, "PDF"),
         ("laporan.pdf", PDF + HTML * 30, "PDF"),
         ("foto.jpg", JPEG_POLYGLOT, "JPEG"),
-        ("foto.jpg", JPEG + HTML, "JPEG"),
+        ("foto.jpg", JPEG + HTML * 30, "JPEG"),
     ],
-    ids=["pdf-polyglot", "pdf-end-marker-far-from-the-end", "jpeg-polyglot", "jpeg-then-html"],
+    ids=[
+        "pdf-polyglot",
+        "pdf-end-marker-far-from-the-end",
+        "jpeg-polyglot",
+        "jpeg-end-marker-far-from-the-end",
+    ],
 )
 def test_a_file_that_only_begins_like_a_pdf_or_jpeg_is_refused_beside_the_field(
     l1_client, ticket, settings, name, content, kind
@@ -102,8 +107,24 @@ def test_a_file_that_only_begins_like_a_pdf_or_jpeg_is_refused_beside_the_field(
 
 @pytest.mark.parametrize(
     "content",
-    [PDF, PDF + b"\r\n\n  ", PDF + b"\x00" * 100, b"%PDF-1.7\n" + b"0" * 50_000 + b"\n%%EOF", JPEG],
-    ids=["pdf", "pdf-trailing-whitespace", "pdf-trailing-bytes", "pdf-large", "jpeg"],
+    [
+        PDF,
+        PDF + b"\r\n\n  ",
+        PDF + b"\x00" * 100,
+        b"%PDF-1.7\n" + b"0" * 50_000 + b"\n%%EOF",
+        JPEG,
+        JPEG + b"\n",
+        JPEG + b"\x00\x00",
+    ],
+    ids=[
+        "pdf",
+        "pdf-trailing-whitespace",
+        "pdf-trailing-bytes",
+        "pdf-large",
+        "jpeg",
+        "jpeg-trailing-newline",
+        "jpeg-trailing-padding",
+    ],
 )
 def test_a_whole_pdf_or_jpeg_is_accepted(l1_client, ticket, content):
     name = "bukti.jpg" if content.startswith(b"\xff") else "bukti.pdf"

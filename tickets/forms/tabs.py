@@ -88,7 +88,8 @@ def safe_file_name(name: str, extensions: tuple[str, ...] = ()) -> str:
 
 
 # How much of a file's end is read to find its end marker: PDF readers look for %%EOF within
-# the last 1024 bytes (trailing whitespace or a few bytes after it are common).
+# the last 1024 bytes, and both types often carry a few bytes after their marker (trailing
+# whitespace in a PDF; padding or a phone's metadata trailer after a JPEG).
 TAIL_BYTES = 1024
 
 
@@ -97,12 +98,15 @@ def _ends_as_pdf(tail: bytes) -> bool:
 
 
 def _ends_as_jpeg(tail: bytes) -> bool:
-    return tail.endswith(b"\xff\xd9")  # the End Of Image marker
+    return b"\xff\xd9" in tail  # the End Of Image marker
 
 
-# What an upload must start and end with to be accepted, the name its refusal gives the type,
-# and how it is then stored and served. Checking the end too refuses a file that merely
-# begins with the magic bytes (an HTML page behind "%PDF-", say).
+# What an upload must start with and hold in its last TAIL_BYTES to be accepted, the name its
+# refusal gives the type, and how it is then stored and served. The markers only recognise the
+# type: looking at the end too refuses a file that merely begins with the magic bytes (an HTML
+# page behind "%PDF-", say), but nothing here proves there is no other content inside the
+# file. What keeps such content from running is that attachments are served as downloads
+# with nosniff.
 UPLOAD_TYPES = (
     (b"%PDF-", _ends_as_pdf, "PDF", "application/pdf", (".pdf",)),
     (b"\xff\xd8\xff", _ends_as_jpeg, "JPEG", "image/jpeg", (".jpg", ".jpeg")),
@@ -115,7 +119,8 @@ def max_upload_bytes() -> int:
 
 
 class AttachmentForm(_TabForm):
-    """A PDF or JPEG, recognised by its content, not by its name."""
+    """A PDF or JPEG, recognised by the markers its content starts and ends with, not by its
+    name."""
 
     id_prefix = "upload"
 
