@@ -246,7 +246,8 @@
     var asked = 0;
 
     // The groups found, with the current choice kept at the top when the search leaves it
-    // out (so it, and Assigned To with it, are never dropped); a single match is chosen.
+    // out (so it, and Assigned To with it, are never dropped). A single match is chosen only
+    // while no group is: searching never replaces a group, and its assignee, already chosen.
     function refresh() {
       var q = search.value.trim();
       var url = select.dataset.groupPicker + "?q=" + encodeURIComponent(q) + "&sort=" + sort.dataset.sort;
@@ -268,7 +269,7 @@
         data.results.forEach(function (row) {
           select.add(groupOption(row));
         });
-        select.value = q && data.results.length === 1 ? String(data.results[0].id) : before;
+        select.value = !before && q && data.results.length === 1 ? String(data.results[0].id) : before;
         if (select.value !== before) {
           fire(select);
         }

@@ -163,10 +163,18 @@ def test_group_picker_searches_sorts_and_keeps_the_chosen_group(open_agent):
     search.fill("")
     expect(options(group)).to_have_text(list(reversed(GROUPS_A_TO_Z)))
 
-    # A single match is chosen, with its own members; the group chosen before stays listed.
-    search.fill("indosat")
+    # A single match does not replace the group already chosen, nor clear its assignee.
+    search.fill("INDO")
     expect(options(group)).to_have_text(["L2 BKPM", "L2 INDOSAT"])
+    assert chosen(group) == "L2 BKPM"
+    assert chosen(assignee) == "Citra Wulandari"
+
+    # With no group chosen, a single match is chosen, with its own members.
+    group.select_option(value="")
+    expect(options(assignee)).to_have_count(0)
+    search.fill("indosat")
     expect(group).to_have_value(str(AssignmentGroup.objects.get(name="L2 INDOSAT").pk))
+    expect(options(group)).to_have_text(["L2 INDOSAT"])
     expect(options(assignee)).to_have_text(["Dedi Kurniawan"])
     assert chosen(assignee) == "---------"
     assert agent.errors == []
