@@ -193,7 +193,6 @@ class TicketContentAdmin(admin.ModelAdmin):
     """A ticket's notes, watch list or attachments: viewed and deleted here, never added or
     changed (the incident page does that, through the workflow)."""
 
-    autocomplete_fields = ["ticket"]
     show_full_result_count = False
     date_hierarchy = "created_at"
 
@@ -218,7 +217,6 @@ class NoteAdmin(TicketContentAdmin):
 class WatchListEntryAdmin(TicketContentAdmin):
     list_display = ["ticket", "email", "added_by", "created_at"]
     list_select_related = ["ticket", "added_by"]
-    list_filter = ["created_at"]
     search_fields = ["=ticket__number", "email"]
     fields = ["ticket", "email", "added_by", "created_at"]
     readonly_fields = fields

@@ -5,6 +5,7 @@ history stays view-only."""
 from pathlib import Path
 
 import pytest
+from django.contrib import admin
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
@@ -44,6 +45,23 @@ def entries(ticket, l1_agent, attachment):
 
 
 KINDS = ["note", "watchlistentry", "attachment"]
+# Our own apps' admin pages (not those of installed packages such as django-axes).
+MODEL_ADMINS = [
+    model_admin
+    for model, model_admin in admin.site._registry.items()
+    if model._meta.app_label in ("accounts", "taxonomy", "tickets")
+]
+
+
+@pytest.mark.parametrize("model_admin", MODEL_ADMINS, ids=str)
+def test_no_admin_offers_a_look_up_for_a_field_it_shows_read_only(model_admin):
+    # An autocomplete widget is only drawn for a field that can be edited.
+    assert not set(model_admin.autocomplete_fields) & set(model_admin.readonly_fields)
+
+
+@pytest.mark.parametrize("model_admin", MODEL_ADMINS, ids=str)
+def test_no_admin_offers_a_date_both_as_a_filter_and_as_a_date_drill_down(model_admin):
+    assert model_admin.date_hierarchy not in model_admin.list_filter
 
 
 @pytest.mark.parametrize("kind", KINDS)
