@@ -293,15 +293,16 @@ def l1_group_for(ticket: Ticket) -> AssignmentGroup | None:
         and current.is_active
     ):
         return current
-    return (
-        AssignmentGroup.objects.filter(is_l1=True, is_active=True)
-        .order_by(Case(When(pk=ticket.opened_by_group_id, then=0), default=1), "name")
-        .first()
-    )
+    return _first_l1_group(preferring=ticket.opened_by_group_id)
 
 
-def _first_l1_group() -> AssignmentGroup | None:
-    return AssignmentGroup.objects.filter(is_l1=True, is_active=True).order_by("name").first()
+def _first_l1_group(*, preferring: int | None = None) -> AssignmentGroup | None:
+    """The active first-line group with the id preferred, if there is one, else the first
+    active first-line group by name; None if none is active. One query."""
+    order: list[Any] = ["name"]
+    if preferring is not None:
+        order.insert(0, Case(When(pk=preferring, then=0), default=1))
+    return AssignmentGroup.objects.filter(is_l1=True, is_active=True).order_by(*order).first()
 
 
 def _check_group_active(group: AssignmentGroup, *, field: str) -> None:

@@ -370,6 +370,18 @@ def test_resolve_skips_the_opening_l1_group_once_it_is_inactive(
     assert (ticket.status, ticket.assignment_group) == (S.RESOLVED, l1_group)
 
 
+def test_resolve_returns_to_the_opening_l1_group_before_one_sorting_first(
+    l1_group, l2_agent, l2_group, bkpm
+):
+    AssignmentGroupFactory(name="A Helpcenter baru", company=bkpm, is_l1=True)
+    ticket = TicketFactory(
+        status=S.IN_PROGRESS, assignment_group=l2_group, opened_by_group=l1_group
+    )
+    workflow.resolve_ticket(ticket, by=l2_agent, resolution="Password reset")
+    ticket.refresh_from_db()
+    assert ticket.assignment_group == l1_group
+
+
 def test_resolve_in_a_retired_l1_group_goes_to_an_active_one(l1_group, retired_l1, admin_user):
     # Still held by the group that opened it and is now retired (the page loaded that group).
     ticket = TicketFactory(
