@@ -191,6 +191,14 @@ def test_create_says_beside_the_group_when_no_first_line_group_is_active(
     assert not Ticket.objects.exists()
 
 
+def test_a_refusal_beside_its_field_is_not_said_again_above_the_page(l2_client, l1_group, category):
+    l1_group.is_active = False
+    l1_group.save()
+    response = l2_client.post(reverse("tickets:create"), incident_data(category))
+    assert response.context["form"].errors["assignment_group"]
+    assert messages_of(response) == []
+
+
 def test_create_checks_nib_digits(l1_client, category):
     response = l1_client.post(reverse("tickets:create"), incident_data(category, nib="12ab"))
     assert response.context["form"].errors["nib"] == ["A NIB has 13 digits."]

@@ -136,10 +136,12 @@ def _back(ticket: Ticket, tab: str = ""):
 
 
 def _show_refusal(request, form, refusal: TransitionNotAllowed) -> None:
-    """Say why the workflow refused, and beside the field the refusal is about."""
-    messages.error(request, refusal.message)
-    if refusal.field is not None:
-        form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
+    """Say why the workflow refused: beside the field the refusal is about, or above the page
+    when the form has no such field (said once, never in both places)."""
+    if refusal.field in form.fields:
+        form.add_error(refusal.field, refusal.message)
+    else:
+        messages.error(request, refusal.message)
 
 
 # --- Create New ----------------------------------------------------------------------------
