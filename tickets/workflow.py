@@ -238,8 +238,35 @@ def can_write_tabs(ticket: Ticket, user: User) -> bool:
     return user.is_superuser or ticket.assignment_group_id in user.group_ids() or user.is_l1()
 
 
+def edit_refusal(ticket: Ticket, user: User) -> str | None:
+    """Why the user may not change the ticket's fields now (the Save button); None if they
+    may."""
+    if ticket.is_read_only:
+        return _("%(number)s is %(state)s and can no longer be changed.") % {
+            "number": ticket.number,
+            "state": ticket.status_label,
+        }
+    if not _may_act(ticket, user, Action.UPDATE):
+        if not _is_member(user, ticket.assignment_group_id):
+            return _group_refusal(ticket)
+        return _l1_refusal()
+    return None
+
+
 def _check(ticket: Ticket, user: User, action: str, expected_version: int | None) -> str:
-    """Refuse the action unless the fresh row allows it; return the state it leads to."""
+    """Refuse the action unless the fresh row allows it; return the state it leads to.
+
+    The state and the actor's rights are checked before the version: when someone else
+    resolved the ticket meanwhile, "it is Resolved" says what happened, where "changed by
+    someone else, try again" would ask for a retry that cannot succeed.
+    """
+    if action == Action.UPDATE:
+        refusal = edit_refusal(ticket, user)
+    else:
+        refused = _refusal(ticket, user, action)
+        refusal = refused() if refused is not None else None
+    if refusal is not None:
+        raise TransitionNotAllowed(refusal)
     if expected_version is not None and ticket.version != expected_version:
         raise TransitionNotAllowed(
             _(
@@ -248,23 +275,7 @@ def _check(ticket: Ticket, user: User, action: str, expected_version: int | None
             )
             % {"number": ticket.number}
         )
-    if action != Action.UPDATE:
-        refusal = _refusal(ticket, user, action)
-        if refusal is not None:
-            raise TransitionNotAllowed(refusal())
-        return TRANSITIONS[action][ticket.status]
-    if ticket.is_read_only:
-        raise TransitionNotAllowed(
-            _("%(number)s is %(state)s and can no longer be changed.")
-            % {"number": ticket.number, "state": ticket.status_label}
-        )
-    if not _may_act(ticket, user, action):
-        raise TransitionNotAllowed(
-            _group_refusal(ticket)
-            if not _is_member(user, ticket.assignment_group_id)
-            else _l1_refusal()
-        )
-    return ticket.status
+    return ticket.status if action == Action.UPDATE else TRANSITIONS[action][ticket.status]
 
 
 def _require(value: Any, message: str, *, field: str | None = None) -> None:

@@ -582,6 +582,21 @@ def test_a_resolve_on_an_old_version_keeps_the_text_and_may_be_sent_again(
     assert (ticket.status, ticket.resolution) == (S.RESOLVED, typed)
 
 
+def test_a_stale_resolve_says_the_ticket_was_resolved_meanwhile(l2_client, l2_group, l1_group):
+    ticket = TicketFactory(
+        status=S.IN_PROGRESS, assignment_group=l2_group, opened_by_group=l1_group
+    )
+    seen = ticket.version
+    colleague = UserFactory(groups=[l2_group])
+    workflow.hold_ticket(ticket, by=colleague, reason="Menunggu pelapor")
+    workflow.resolve_ticket(ticket, by=colleague, resolution="Password direset")
+    typed = "Akun dibuka kembali."
+    response = l2_client.post(act_url(ticket, "resolve"), {"resolution": typed, "version": seen})
+    assert response.status_code == 409
+    assert messages_of(response) == [f"{ticket.number} cannot be resolved: it is Resolved."]
+    assert typed in response.content.decode()
+
+
 def test_close_notes_typed_without_a_close_code_are_kept(l1_client, l1_group):
     resolved = TicketFactory(status=S.RESOLVED, assignment_group=l1_group)
     data = {"close_notes": "Pelapor mengonfirmasi.", "version": resolved.version}

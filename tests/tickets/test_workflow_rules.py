@@ -275,6 +275,30 @@ def test_stale_version_is_refused(l1_agent, l1_group):
     assert ticket.building == "Gedung A"
 
 
+def test_a_stale_action_says_what_the_ticket_became_since(l2_agent, l2_group, l1_group):
+    ticket = TicketFactory(
+        status=S.IN_PROGRESS, assignment_group=l2_group, opened_by_group=l1_group
+    )
+    seen = ticket.version
+    colleague = UserFactory(groups=[l2_group])
+    workflow.hold_ticket(ticket, by=colleague, reason="Menunggu pelapor")
+    workflow.resolve_ticket(ticket, by=colleague, resolution="Password direset")
+    with pytest.raises(workflow.TransitionNotAllowed) as refusal:
+        workflow.resolve_ticket(ticket, by=l2_agent, resolution="x", expected_version=seen)
+    assert refusal.value.message == f"{ticket.number} cannot be resolved: it is Resolved."
+
+
+def test_a_stale_save_of_a_ticket_closed_since_says_it_is_closed(l1_agent, l1_group):
+    ticket = TicketFactory(status=S.RESOLVED, assignment_group=l1_group)
+    seen = ticket.version
+    workflow.close_ticket(ticket, by=l1_agent, close_code=CloseCodeFactory(), close_notes="OK")
+    with pytest.raises(workflow.TransitionNotAllowed) as refusal:
+        workflow.update_ticket(
+            ticket, by=l1_agent, changes={"building": "X"}, expected_version=seen
+        )
+    assert refusal.value.message == f"{ticket.number} is Closed and can no longer be changed."
+
+
 def test_update_records_changed_fields_and_recomputes_priority(l1_agent, l1_group):
     ticket = TicketFactory(status=S.NEW, assignment_group=l1_group, impact=3, urgency=3)
     workflow.update_ticket(ticket, by=l1_agent, changes={"impact": 1, "urgency": 1})
