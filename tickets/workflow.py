@@ -879,12 +879,21 @@ def _writable_pair(ticket: Ticket, other: Ticket, by: User) -> tuple[Ticket, Tic
     else:
         fresh = _writable(ticket, by)
         fresh_other = Ticket.objects.select_for_update().get(pk=other.pk)
-    if fresh_other.is_read_only:
-        raise TransitionNotAllowed(
-            _("%(number)s is %(state)s and can no longer be changed.")
-            % {"number": fresh_other.number, "state": fresh_other.status_label}
-        )
+    refusal = relation_refusal(fresh_other)
+    if refusal is not None:
+        raise TransitionNotAllowed(refusal)
     return fresh, fresh_other
+
+
+def relation_refusal(other: Ticket) -> str | None:
+    """Why an incident can no longer be related to another or unlinked from one (it is
+    Closed or Cancelled); None if it can. The related form says it beside the number."""
+    if other.is_read_only:
+        return _("%(number)s is %(state)s: it can no longer be related or unlinked.") % {
+            "number": other.number,
+            "state": other.status_label,
+        }
+    return None
 
 
 def link_related(ticket: Ticket, *, by: User, other: Ticket) -> None:

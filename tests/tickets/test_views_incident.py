@@ -891,6 +891,22 @@ def test_link_refuses_the_incident_itself_beside_the_field(l1_client, ticket):
     ]
 
 
+@pytest.mark.parametrize("state", [S.CLOSED, S.CANCELLED])
+def test_link_refuses_a_finished_incident_beside_the_field_keeping_the_number(
+    l1_client, ticket, l1_group, state
+):
+    finished = TicketFactory(status=state, assignment_group=l1_group)
+    url = reverse("tickets:link_related", args=[ticket.number])
+    response = l1_client.post(url, {"number": finished.number})
+    assert response.status_code == 200
+    assert response.context["related_form"].errors["number"] == [
+        f"{finished.number} is {finished.status_label}: it can no longer be related or unlinked."
+    ]
+    assert f'value="{finished.number}"' in response.content.decode()
+    assert messages_of(response) == []
+    assert not ticket.related.exists()
+
+
 def test_link_refuses_an_incident_the_user_may_not_see(vendor_client, vendor_agent, l1_group):
     vendor_group = vendor_agent.assignment_groups.get()
     mine = TicketFactory(status=S.IN_PROGRESS, assignment_group=vendor_group)

@@ -128,14 +128,17 @@ def test_link_related_is_symmetrical(ticket, l1_agent, l1_group):
 
 
 def test_link_related_refuses_a_finished_incident_as_the_other(finished, ticket, l1_agent):
-    with pytest.raises(workflow.TransitionNotAllowed, match="can no longer be changed"):
+    with pytest.raises(workflow.TransitionNotAllowed) as refusal:
         workflow.link_related(ticket, by=l1_agent, other=finished)
+    assert refusal.value.message == (
+        f"{finished.number} is {finished.status_label}: it can no longer be related or unlinked."
+    )
     assert not finished.related.exists()
 
 
 def test_unlink_related_refuses_a_finished_incident_as_the_other(finished, ticket, l1_agent):
     ticket.related.add(finished)
-    with pytest.raises(workflow.TransitionNotAllowed, match="can no longer be changed"):
+    with pytest.raises(workflow.TransitionNotAllowed, match="can no longer be related or unlinked"):
         workflow.unlink_related(ticket, by=l1_agent, other=finished)
     assert list(finished.related.all()) == [ticket]
 

@@ -17,6 +17,7 @@ from accounts.models import User
 
 from ..models import Note, Ticket
 from ..validators import MAX_TEXT
+from ..workflow import relation_refusal
 from .common import LongTextarea
 
 
@@ -164,7 +165,8 @@ class AttachmentForm(_TabForm):
 
 
 class RelatedForm(_TabForm):
-    """Another incident, by number, that the user may see."""
+    """Another incident, by number, that the user may see and that is neither Closed nor
+    Cancelled."""
 
     id_prefix = "related"
 
@@ -194,5 +196,8 @@ class RelatedForm(_TabForm):
         other = Ticket.objects.visible_to(self.user).filter(number=number).first()
         if other is None:
             raise ValidationError(_("There is no incident %(number)s.") % {"number": number})
+        refusal = relation_refusal(other)
+        if refusal is not None:
+            raise ValidationError(refusal)
         self.cleaned_data["other"] = other
         return number
