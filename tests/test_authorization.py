@@ -291,6 +291,16 @@ ENDPOINTS = [
 ]
 
 
+# The tabs' forms a refused request shows again as typed (the context name of each), with the
+# refusal beside its field; a removal (Remove, Unlink) has nothing typed to keep.
+KEPT_FORMS = {
+    "add_note": "note_forms",
+    "add_watcher": "watch_form",
+    "upload": "upload_form",
+    "link_related": "related_form",
+}
+
+
 def expected(endpoint: Endpoint, role: str, ownership: str) -> str:
     """What the request must give: login, 404, ok (done or shown) or refused."""
     if role == "anonymous":
@@ -362,6 +372,11 @@ def test_incident_endpoints(world, role, ownership, endpoint):
         typed = {name: str(value) for name, value in endpoint.data(world, setup).items()}
         assert response.context["form"].data.dict() == typed | {"version": str(ticket.version)}
         assert constants.ERROR in levels(response)
+    elif outcome == "refused" and endpoint.name in KEPT_FORMS:
+        assert response.status_code == 409
+        kept = response.context[KEPT_FORMS[endpoint.name]]
+        [form] = kept if isinstance(kept, list) else [kept]
+        assert form.errors and levels(response) == []
     elif outcome == "refused":
         assert response.status_code == 302 and response.url.startswith(detail_url(ticket))
         assert constants.ERROR in levels(response)

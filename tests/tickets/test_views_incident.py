@@ -716,13 +716,52 @@ def test_empty_note_shows_the_error_beside_the_field(l1_client, ticket):
     assert not Note.objects.exists()
 
 
-def test_note_on_a_closed_ticket_is_refused(l1_client, l1_group):
+def test_note_on_a_closed_ticket_is_refused_beside_the_text(l1_client, l1_group):
     closed = TicketFactory(status=S.CLOSED, assignment_group=l1_group)
     response = l1_client.post(
         reverse("tickets:add_note", args=[closed.number]), {"visibility": "work_note", "body": "x"}
     )
-    assert messages_of(response) == [f"{closed.number} is Closed and can no longer be changed."]
+    assert response.status_code == 409
+    [kept] = response.context["note_forms"]
+    assert kept.errors["body"] == [f"{closed.number} is Closed and can no longer be changed."]
+    assert messages_of(response) == []
     assert not Note.objects.exists()
+
+
+@pytest.fixture
+def taken_from_vendor(l1_agent, vendor_group, l2_group):
+    """A ticket the vendor's group held, which the first line then gave to L2 BKPM."""
+    ticket = TicketFactory(status=S.ASSIGNED, assignment_group=vendor_group)
+    return workflow.assign_ticket(ticket, by=l1_agent, group=l2_group)
+
+
+def test_a_comment_refused_since_another_group_took_the_ticket_keeps_the_text(
+    vendor_client, taken_from_vendor, django_capture_on_commit_callbacks
+):
+    typed = "Mohon kirim tangkapan layar saat login."
+    response = post_note(
+        vendor_client, taken_from_vendor, "comment", typed, django_capture_on_commit_callbacks
+    )
+    assert response.status_code == 409
+    [kept] = response.context["note_forms"]
+    assert kept.kind == "comment" and kept.errors["body"] == [
+        "Only members of L2 BKPM or of a first-line group can add to or change the notes, "
+        f"watch list, attachments and related incidents of {taken_from_vendor.number}."
+    ]
+    assert messages_of(response) == []
+    assert not Note.objects.exists()
+
+
+def test_a_refused_comment_is_shown_read_only_without_its_button(
+    vendor_client, taken_from_vendor, django_capture_on_commit_callbacks
+):
+    typed = "Mohon kirim tangkapan layar saat login."
+    response = post_note(
+        vendor_client, taken_from_vendor, "comment", typed, django_capture_on_commit_callbacks
+    )
+    html = response.content.decode()
+    assert re.search(r"<textarea [^>]*readonly[^>]*>\s*" + re.escape(typed), html)
+    assert "data-kept-input" in html and "Post comment" not in html
 
 
 def test_watch_list_add_and_remove(l1_client, ticket):
@@ -755,8 +794,23 @@ def test_watch_list_refuses_a_duplicate(l1_client, l1_agent, ticket):
     WatchListEntry.objects.create(ticket=ticket, email="cc@example.com", added_by=l1_agent)
     url = reverse("tickets:add_watcher", args=[ticket.number])
     response = l1_client.post(url, {"email": "cc@example.com"})
-    assert messages_of(response) == ["cc@example.com is already on the watch list."]
+    assert response.status_code == 409
+    assert response.context["watch_form"].errors["email"] == [
+        "cc@example.com is already on the watch list."
+    ]
+    assert messages_of(response) == []
     assert WatchListEntry.objects.count() == 1
+
+
+def test_an_address_refused_since_another_group_took_the_ticket_is_kept(
+    vendor_client, taken_from_vendor
+):
+    url = reverse("tickets:add_watcher", args=[taken_from_vendor.number])
+    response = vendor_client.post(url, {"email": "cc@example.com"})
+    assert response.status_code == 409
+    assert response.context["watch_form"].errors["email"]
+    assert 'value="cc@example.com"' in response.content.decode()
+    assert not WatchListEntry.objects.exists()
 
 
 def test_watch_list_refuses_an_invalid_address_beside_the_field(l1_client, ticket):
@@ -780,8 +834,8 @@ def test_a_note_from_an_agent_outside_the_group_is_refused(
     l2_client, ticket, mailoutbox, django_capture_on_commit_callbacks
 ):
     response = post_note(l2_client, ticket, "comment", "Halo", django_capture_on_commit_callbacks)
-    assert response.status_code == 302 and response.url == detail_url(ticket) + "#notes"
-    assert messages_of(response) == [
+    assert response.status_code == 409
+    assert response.context["note_forms"][0].errors["body"] == [
         "Only members of Helpcenter L1 BKPM or of a first-line group can add to or change the "
         f"notes, watch list, attachments and related incidents of {ticket.number}."
     ]
@@ -837,10 +891,27 @@ def test_upload_makes_the_file_name_safe(l1_client, ticket):
     assert Attachment.objects.get().original_name == "evilname.html.pdf"
 
 
-def test_upload_on_a_closed_ticket_is_refused(l1_client, l1_group):
+def test_upload_on_a_closed_ticket_is_refused_beside_the_file_saying_it_was_not_kept(
+    l1_client, l1_group
+):
     closed = TicketFactory(status=S.CLOSED, assignment_group=l1_group)
     response = upload(l1_client, closed, "a.pdf", PDF)
-    assert messages_of(response) == [f"{closed.number} is Closed and can no longer be changed."]
+    assert response.status_code == 409
+    assert response.context["upload_form"].errors["file"] == [
+        f"{closed.number} is Closed and can no longer be changed.",
+        "a.pdf was not attached; the page cannot keep a chosen file, so it must be chosen again.",
+    ]
+    assert messages_of(response) == []
+    assert not Attachment.objects.exists()
+
+
+def test_a_file_refused_since_another_group_took_the_ticket_says_why_in_its_tab(
+    vendor_client, taken_from_vendor
+):
+    response = upload(vendor_client, taken_from_vendor, "bukti.pdf", PDF)
+    assert response.status_code == 409
+    assert response.context["tabs"]["attachments"] and response.context["tab"] == "attachments"
+    assert "bukti.pdf was not attached" in response.context["upload_form"].errors["file"][1]
     assert not Attachment.objects.exists()
 
 
@@ -880,6 +951,33 @@ def test_link_and_unlink_a_related_incident(l1_client, ticket, l1_group):
     unlink = reverse("tickets:unlink_related", args=[ticket.number, other.number])
     l1_client.post(unlink)
     assert not ticket.related.exists()
+
+
+def test_link_refuses_an_incident_already_related_beside_the_number(
+    l1_client, l1_agent, ticket, l1_group
+):
+    other = TicketFactory(status=S.NEW, assignment_group=l1_group)
+    workflow.link_related(other, by=l1_agent, other=ticket)
+    url = reverse("tickets:link_related", args=[ticket.number])
+    response = l1_client.post(url, {"number": other.number})
+    assert response.status_code == 409
+    assert response.context["related_form"].errors["number"] == [
+        f"{other.number} is already related to {ticket.number}."
+    ]
+    assert f'value="{other.number}"' in response.content.decode()
+    assert messages_of(response) == []
+
+
+def test_a_link_refused_since_another_group_took_the_ticket_keeps_the_number(
+    vendor_client, taken_from_vendor, vendor_group
+):
+    other = TicketFactory(status=S.IN_PROGRESS, assignment_group=vendor_group)
+    url = reverse("tickets:link_related", args=[taken_from_vendor.number])
+    response = vendor_client.post(url, {"number": other.number})
+    assert response.status_code == 409
+    assert response.context["related_form"].errors["number"]
+    assert f'value="{other.number}"' in response.content.decode()
+    assert not other.related.exists()
 
 
 def test_link_refuses_the_incident_itself_beside_the_field(l1_client, ticket):

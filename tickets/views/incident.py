@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
@@ -133,6 +134,32 @@ def _load(request, number: str, *related: str) -> Ticket:
 def _back(ticket: Ticket, tab: str = ""):
     url = reverse("tickets:detail", args=[ticket.number])
     return redirect(f"{url}#{tab}" if tab else url)
+
+
+def _refused_tab(request, ticket, refusal, *, key: str, form, field: str, tab: str, also=""):
+    """Show the page again with the tab's form as it was typed and the refusal beside its
+    field (the one the refusal names, else the form's own input), followed by ``also``."""
+    field = refusal.field if refusal.field in form.fields else field
+    form.add_error(field, refusal.message)
+    if also:
+        form.add_error(field, also)
+    return _render_page(request, ticket, forms={key: form}, tab=tab, status=409)
+
+
+# Controls that have no read-only state; they are disabled instead.
+NO_READ_ONLY = (django_forms.Select, django_forms.CheckboxInput, django_forms.FileInput)
+
+
+def _read_only(form):
+    """The form with its input visible, to read and copy, but no longer to change or send.
+    (Not Field.disabled: a disabled field shows its initial value instead of what was typed.)"""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, NO_READ_ONLY):
+            widget.attrs["disabled"] = True
+        elif not widget.is_hidden:
+            widget.attrs["readonly"] = True
+    return form
 
 
 def _show_refusal(request, form, refusal: TransitionNotAllowed) -> None:
@@ -338,14 +365,15 @@ def add_note(request, number):
     try:
         workflow.add_note(ticket, by=request.user, **form.cleaned_data)
     except TransitionNotAllowed as refusal:
-        messages.error(request, refusal.message)
+        return _refused_tab(
+            request, ticket, refusal, key=visibility, form=form, field="body", tab="notes"
+        )
+    if visibility == Note.Visibility.COMMENT:
+        messages.success(
+            request, _("Comment posted; it is e-mailed to the watch list and the requester.")
+        )
     else:
-        if visibility == Note.Visibility.COMMENT:
-            messages.success(
-                request, _("Comment posted; it is e-mailed to the watch list and the requester.")
-            )
-        else:
-            messages.success(request, _("Work note added."))
+        messages.success(request, _("Work note added."))
     return _back(ticket, "notes")
 
 
@@ -359,16 +387,17 @@ def add_watcher(request, number):
     try:
         entry = workflow.add_watcher(ticket, by=request.user, email=form.cleaned_data["email"])
     except TransitionNotAllowed as refusal:
-        messages.error(request, refusal.message)
+        return _refused_tab(
+            request, ticket, refusal, key="watch", form=form, field="email", tab="notes"
+        )
+    if ticket.email and entry.email.casefold() == ticket.email.casefold():
+        message = _(
+            "%(email)s was added to the watch list. It is the requester's e-mail, which "
+            "receives the additional comments anyway."
+        )
     else:
-        if ticket.email and entry.email.casefold() == ticket.email.casefold():
-            message = _(
-                "%(email)s was added to the watch list. It is the requester's e-mail, which "
-                "receives the additional comments anyway."
-            )
-        else:
-            message = _("%(email)s was added to the watch list.")
-        messages.success(request, message % {"email": entry})
+        message = _("%(email)s was added to the watch list.")
+    messages.success(request, message % {"email": entry})
     return _back(ticket, "notes")
 
 
@@ -406,9 +435,23 @@ def upload(request, number):
             content_type=form.cleaned_data["content_type"],
         )
     except TransitionNotAllowed as refusal:
-        messages.error(request, refusal.message)
-    else:
-        messages.success(request, _("%(name)s was attached.") % {"name": attachment})
+        # A browser cannot be given a chosen file back: the other fields are kept, the file
+        # must be chosen again.
+        not_kept = _(
+            "%(name)s was not attached; the page cannot keep a chosen file, so it must be "
+            "chosen again."
+        ) % {"name": form.cleaned_data["original_name"]}
+        return _refused_tab(
+            request,
+            ticket,
+            refusal,
+            key="upload",
+            form=form,
+            field="file",
+            tab="attachments",
+            also=not_kept,
+        )
+    messages.success(request, _("%(name)s was attached.") % {"name": attachment})
     return _back(ticket, "attachments")
 
 
@@ -442,9 +485,10 @@ def link_related(request, number):
     try:
         workflow.link_related(ticket, by=request.user, other=other)
     except TransitionNotAllowed as refusal:
-        messages.error(request, refusal.message)
-    else:
-        messages.success(request, _("%(other)s is now related.") % {"other": other.number})
+        return _refused_tab(
+            request, ticket, refusal, key="related", form=form, field="number", tab="related"
+        )
+    messages.success(request, _("%(other)s is now related.") % {"other": other.number})
     return _back(ticket, "related")
 
 
@@ -502,13 +546,12 @@ def _render_page(request, ticket, *, forms=None, conflict=None, tab="notes", sta
         "tabs": {
             "resolved": bool(ticket.resolution) or Action.RESOLVE in actions,
             "closure": ticket.status == Ticket.Status.CLOSED or Action.CLOSE in actions,
-            "attachments": bool(rows["attachments"]) or writable,
-            "related": bool(rows["related"]) or writable,
+            "attachments": bool(rows["attachments"]) or writable or "upload" in forms,
+            "related": bool(rows["related"]) or writable or "related" in forms,
         },
         "js_text": script_text(),
+        **_tab_forms(ticket, user, forms, writable),
     }
-    if writable:
-        context |= _tab_forms(ticket, user, forms)
     return render(request, "tickets/incident_detail.html", context, status=status)
 
 
@@ -554,8 +597,18 @@ def _reference_rows(ticket, rows, conflict, actions, editable) -> tuple[PickList
     )
 
 
-def _tab_forms(ticket, user, forms) -> dict:
-    """The forms of the tabs of a ticket that can still change; refused ones keep input."""
+def _tab_forms(ticket, user, forms, writable) -> dict:
+    """The forms of the tabs; refused ones keep their input. When the user may not write the
+    tabs (any more: another group took the ticket, say) only a refused form is shown, read-only
+    and without its button, so what was typed can still be copied."""
+    if not writable:
+        kept = {key: _read_only(form) for key, form in forms.items() if key != "edit"}
+        return {
+            "note_forms": [kept[kind] for kind in Note.Visibility.values if kind in kept],
+            "watch_form": kept.get("watch"),
+            "upload_form": kept.get("upload"),
+            "related_form": kept.get("related"),
+        }
     return {
         "note_forms": [
             forms.get(visibility) or NoteForm(visibility=visibility)
