@@ -372,6 +372,11 @@ def test_incident_endpoints(world, role, ownership, endpoint):
         typed = {name: str(value) for name, value in endpoint.data(world, setup).items()}
         assert response.context["form"].data.dict() == typed | {"version": str(ticket.version)}
         assert constants.ERROR in levels(response)
+    elif outcome == "refused" and endpoint.name == "save":
+        # A refused Save shows the page again, with what was typed (read-only) and why.
+        assert response.status_code == 409
+        assert response.context["edit_form"]["building"].value() == "Gedung Baru"
+        assert constants.ERROR in levels(response)
     elif outcome == "refused" and endpoint.name in KEPT_FORMS:
         assert response.status_code == 409
         kept = response.context[KEPT_FORMS[endpoint.name]]

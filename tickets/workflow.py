@@ -238,18 +238,24 @@ def can_write_tabs(ticket: Ticket, user: User) -> bool:
     return user.is_superuser or ticket.assignment_group_id in user.group_ids() or user.is_l1()
 
 
-def edit_refusal(ticket: Ticket, user: User) -> str | None:
+def edit_refusal(ticket: Ticket, user: User, *, seen_version: int | None = None) -> str | None:
     """Why the user may not change the ticket's fields now (the Save button); None if they
-    may."""
+    may. ``seen_version`` is the version the user's form was loaded at: if the ticket went to
+    another group since, the refusal says it is now held there."""
     if ticket.is_read_only:
         return _("%(number)s is %(state)s and can no longer be changed.") % {
             "number": ticket.number,
             "state": ticket.status_label,
         }
     if not _may_act(ticket, user, Action.UPDATE):
-        if not _is_member(user, ticket.assignment_group_id):
-            return _group_refusal(ticket)
-        return _l1_refusal()
+        if _is_member(user, ticket.assignment_group_id):
+            return _l1_refusal()
+        if seen_version is not None and seen_version != ticket.version:
+            return _("%(number)s is now held by %(group)s; you can no longer change it.") % {
+                "number": ticket.number,
+                "group": ticket.assignment_group,
+            }
+        return _group_refusal(ticket)
     return None
 
 
@@ -261,7 +267,7 @@ def _check(ticket: Ticket, user: User, action: str, expected_version: int | None
     someone else, try again" would ask for a retry that cannot succeed.
     """
     if action == Action.UPDATE:
-        refusal = edit_refusal(ticket, user)
+        refusal = edit_refusal(ticket, user, seen_version=expected_version)
     else:
         refused = _refusal(ticket, user, action)
         refusal = refused() if refused is not None else None

@@ -444,12 +444,65 @@ def test_a_field_both_agents_changed_keeps_the_typed_value_for_review(l1_client,
 
 def test_save_is_refused_for_an_agent_outside_the_group(l2_client, ticket):
     response = l2_client.post(detail_url(ticket), edit_data(ticket, company_name="PT X"))
-    assert response.status_code == 302 and response.url == detail_url(ticket)
+    assert response.status_code == 409
     assert messages_of(response) == [
         f"Only members of Helpcenter L1 BKPM can do this on {ticket.number}."
     ]
+    assert 'value="PT X"' in response.content.decode()
     ticket.refresh_from_db()
     assert ticket.company_name == ""
+
+
+def test_a_save_refused_since_another_group_took_the_ticket_says_so_and_keeps_the_input(
+    l1_client, l1_agent2, ticket, l2_group
+):
+    loaded = edit_data(ticket, company_name="PT Saya")
+    workflow.assign_ticket(ticket, by=l1_agent2, group=l2_group)
+    response = l1_client.post(detail_url(ticket), loaded)
+    assert response.status_code == 409
+    assert messages_of(response) == [
+        f"{ticket.number} is now held by L2 BKPM; you can no longer change it."
+    ]
+    assert response.context["edit_form"]["company_name"].value() == "PT Saya"
+    ticket.refresh_from_db()
+    assert ticket.company_name == ""
+
+
+def test_a_save_refused_since_another_group_took_the_ticket_is_shown_read_only(
+    l1_client, l1_agent2, ticket, l2_group
+):
+    loaded = edit_data(ticket, company_name="PT Saya")
+    workflow.assign_ticket(ticket, by=l1_agent2, group=l2_group)
+    html = l1_client.post(detail_url(ticket), loaded).content.decode()
+    assert re.search(r'<input type="text" name="company_name" value="PT Saya"[^>]* readonly', html)
+    assert "data-kept-input" in html and 'data-action="save"' not in html
+    # What the other agent did is listed, as after any lost update.
+    assert "data-conflict" in html
+
+
+def test_a_save_refused_since_the_ticket_was_closed_says_so_and_keeps_the_input(
+    l1_client, l1_agent2, l1_group, category
+):
+    resolved = TicketFactory(status=S.RESOLVED, assignment_group=l1_group, category=category)
+    loaded = edit_data(resolved, company_name="PT Saya")
+    workflow.close_ticket(resolved, by=l1_agent2, close_code=CloseCodeFactory(), close_notes="OK")
+    response = l1_client.post(detail_url(resolved), loaded)
+    assert response.status_code == 409
+    assert messages_of(response) == [f"{resolved.number} is Closed and can no longer be changed."]
+    assert 'value="PT Saya"' in response.content.decode()
+
+
+def test_an_invalid_save_on_a_ticket_another_group_took_keeps_the_input_and_says_why(
+    l1_client, l1_agent2, ticket, l2_group
+):
+    loaded = edit_data(ticket, short_description="", company_name="PT Saya")
+    workflow.assign_ticket(ticket, by=l1_agent2, group=l2_group)
+    response = l1_client.post(detail_url(ticket), loaded)
+    assert response.status_code == 409
+    assert messages_of(response) == [
+        f"{ticket.number} is now held by L2 BKPM; you can no longer change it."
+    ]
+    assert 'value="PT Saya"' in response.content.decode()
 
 
 def test_save_refuses_an_assignee_outside_the_group(l1_client, ticket, l2_agent):

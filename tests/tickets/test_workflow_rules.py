@@ -299,6 +299,21 @@ def test_a_stale_save_of_a_ticket_closed_since_says_it_is_closed(l1_agent, l1_gr
     assert refusal.value.message == f"{ticket.number} is Closed and can no longer be changed."
 
 
+def test_a_stale_save_of_a_ticket_another_group_took_says_who_holds_it(
+    l1_agent, l1_agent2, l1_group, l2_group
+):
+    ticket = TicketFactory(status=S.IN_PROGRESS, assignment_group=l1_group)
+    seen = ticket.version
+    workflow.assign_ticket(ticket, by=l1_agent2, group=l2_group)
+    with pytest.raises(workflow.TransitionNotAllowed) as refusal:
+        workflow.update_ticket(
+            ticket, by=l1_agent, changes={"building": "X"}, expected_version=seen
+        )
+    assert refusal.value.message == (
+        f"{ticket.number} is now held by L2 BKPM; you can no longer change it."
+    )
+
+
 def test_update_records_changed_fields_and_recomputes_priority(l1_agent, l1_group):
     ticket = TicketFactory(status=S.NEW, assignment_group=l1_group, impact=3, urgency=3)
     workflow.update_ticket(ticket, by=l1_agent, changes={"impact": 1, "urgency": 1})

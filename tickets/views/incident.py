@@ -213,6 +213,8 @@ def detail(request, number):
         return _render_page(request, ticket)
     form = IncidentForm(request.POST, instance=ticket, user=request.user)
     if not form.is_valid():
+        if not workflow.can_edit(ticket, request.user):
+            return _refused_save(request, ticket, form)
         return _render_page(request, ticket, forms={"edit": form})
     if not form.changes():
         messages.info(request, _("Nothing to save: no field was changed."))
@@ -233,29 +235,38 @@ def detail(request, number):
     return _back(ticket)
 
 
-def _refused_save(request, ticket, form, refusal):
-    """A lost update: keep what the agent typed and list what the other agent changed."""
+def _refused_save(request, ticket, form, refusal=None):
+    """A refused Save keeps what the agent typed and says why. An agent who may no longer
+    change the ticket (another group took it, it was closed) sees the input read-only, to
+    copy; after a lost update it can be saved again. Either way the changes made since the
+    form was loaded are listed."""
     loaded = form.cleaned_data.get("version")
     fresh = _load(request, ticket.number)
-    if loaded is None or fresh.version == loaded or not workflow.can_edit(fresh, request.user):
-        messages.error(request, refusal.message)
-        return _back(fresh)
-    since = list(
-        fresh.events.filter(data__version__gt=loaded)
-        .select_related("actor")
-        .order_by("created_at", "pk")
-    )
-    messages.error(
-        request,
-        _(
-            "%(number)s was changed by someone else while you were editing it. Nothing of "
-            "yours was saved yet; your input is kept below. Check the changes listed, then "
-            "save again."
+    since = []
+    if loaded is not None:
+        since = list(
+            fresh.events.filter(data__version__gt=loaded)
+            .select_related("actor")
+            .order_by("created_at", "pk")
         )
-        % {"number": fresh.number},
-    )
-    retry = IncidentForm(form.rebased_data(fresh, since), instance=fresh, user=request.user)
-    return _render_page(request, fresh, forms={"edit": retry}, conflict=since, status=409)
+    reason = workflow.edit_refusal(fresh, request.user, seen_version=loaded)
+    if reason is None and loaded is not None and fresh.version != loaded:
+        messages.error(
+            request,
+            _(
+                "%(number)s was changed by someone else while you were editing it. Nothing "
+                "of yours was saved yet; your input is kept below. Check the changes listed, "
+                "then save again."
+            )
+            % {"number": fresh.number},
+        )
+        retry = IncidentForm(form.rebased_data(fresh, since), instance=fresh, user=request.user)
+        return _render_page(request, fresh, forms={"edit": retry}, conflict=since, status=409)
+    if reason is None and refusal is None:
+        # An invalid form on a ticket the agent may change again by now: its errors say why.
+        return _render_page(request, fresh, forms={"edit": form})
+    messages.error(request, reason or refusal.message)
+    return _render_page(request, fresh, forms={"edit": form}, conflict=since, status=409)
 
 
 @login_required
@@ -519,6 +530,9 @@ def _render_page(request, ticket, *, forms=None, conflict=None, tab="notes", sta
         key=lambda code: PAGE_ACTIONS.index(ACTIONS_BY_CODE[code]),
     )
     editable = workflow.can_edit(ticket, user)
+    if not editable and "edit" in forms:
+        # A refused Save of a ticket the user may no longer change: kept to copy.
+        _read_only(forms["edit"])
     pick_lists, users = _reference_rows(ticket, rows, conflict, actions, editable)
     labels = HistoryLabels(pick_lists, {u.pk: u for u in users})
     buttons = [(ACTIONS_BY_CODE[code], _action_form(code, ticket, pick_lists)) for code in actions]
@@ -538,7 +552,8 @@ def _render_page(request, ticket, *, forms=None, conflict=None, tab="notes", sta
         "ticket": ticket,
         "buttons": buttons,
         "action_forms": {action.slug: form for action, form in buttons},
-        "edit_form": forms.get("edit") if editable else None,
+        "edit_form": forms.get("edit"),
+        "is_editable": editable,
         "stream": history_stream(rows["notes"], rows["events"], labels),
         "conflict_changes": [(event, labels.changes(event)) for event in conflict],
         "is_writable": writable,
