@@ -1,6 +1,7 @@
 """The demo organisation: the guide's companies, groups and one or two agents in each."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .models import AssignmentGroup, Company, User
 
@@ -48,7 +49,7 @@ def seed_organisation(password: str = DEMO_PASSWORD) -> list[tuple[str, str, str
     }
     logins = []
     for username, (first, last, group_names, is_admin) in USERS.items():
-        user, _ = User.objects.update_or_create(
+        user, _created = User.objects.update_or_create(
             username=username,
             defaults={
                 "first_name": first,
@@ -64,5 +65,5 @@ def seed_organisation(password: str = DEMO_PASSWORD) -> list[tuple[str, str, str
             user.set_password(password)
             user.save(update_fields=["password"])
         user.assignment_groups.set([groups[name] for name in group_names])
-        logins.append((username, password, ", ".join(group_names) or "admin"))
+        logins.append((username, password, ", ".join(group_names) or _("superuser, Django admin")))
     return logins
