@@ -928,14 +928,19 @@ def test_upload_accepts_pdf_and_jpeg(l1_client, ticket, name, content, content_t
 def test_upload_recognises_the_type_by_content_not_name(l1_client, ticket):
     response = upload(l1_client, ticket, "virus.pdf", b"MZ\x90\x00 not a pdf")
     assert response.status_code == 200
-    assert messages_of(response) == ["Only PDF and JPEG files can be attached."]
+    assert response.context["upload_form"].errors["file"] == [
+        "Only PDF and JPEG files can be attached."
+    ]
+    assert messages_of(response) == []
     assert not Attachment.objects.exists()
 
 
 def test_upload_refuses_a_file_over_the_limit(l1_client, ticket, settings):
     settings.ESTIM_MAX_UPLOAD_BYTES = 20
     response = upload(l1_client, ticket, "big.pdf", PDF)
-    assert "at most 20\xa0bytes can be attached" in messages_of(response)[0]
+    assert (
+        "at most 20\xa0bytes can be attached" in response.context["upload_form"].errors["file"][0]
+    )
     assert not Attachment.objects.exists()
 
 

@@ -434,8 +434,6 @@ def upload(request, number):
     ticket = _load(request, number)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
-        for error in form.errors.get("file", []):
-            messages.error(request, error)
         return _render_page(request, ticket, forms={"upload": form}, tab="attachments")
     try:
         attachment = workflow.add_attachment(
