@@ -103,6 +103,11 @@ class User(AbstractUser):
             )
         return self._active_groups
 
+    def set_active_groups(self, groups: list[AssignmentGroup]) -> None:
+        """The active groups, already loaded in the order active_groups() gives them (the
+        login backend reads them with the user)."""
+        self._active_groups = list(groups)
+
     def group_ids(self) -> set[int]:
         return {group.pk for group in self.active_groups()}
 

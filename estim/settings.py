@@ -167,7 +167,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     # Refuses logins for an account or an address after repeated failures.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's password login; it reads the user of each request with their groups.
+    "accounts.backends.MemberBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("ESTIM_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("ESTIM_LOGIN_COOLOFF_MINUTES", 15))

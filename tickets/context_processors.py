@@ -1,8 +1,9 @@
-"""The header every page shows: the counters, the current group and the menu."""
+"""The header every page shows: the counters and the current group (the menu tag draws the
+menu)."""
 
 from django.utils.functional import SimpleLazyObject
 
-from .queues import QUEUES, header_counters
+from .queues import header_counters
 
 
 def helpdesk(request):
@@ -14,5 +15,4 @@ def helpdesk(request):
         # trip), and this query is then never made.
         "counters": SimpleLazyObject(lambda: header_counters(user)),
         "current_group": user.home_group(),
-        "menu_queues": QUEUES,
     }

@@ -9,9 +9,11 @@ internal and the customer-visible can't be confused.
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from functools import lru_cache
 from html import escape
+from typing import NamedTuple
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
@@ -24,7 +26,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
-from .models import Ticket, TicketEvent
+from . import prepared
+from .models import Note, Ticket, TicketEvent
 from .picklists import PICK_LIST_KINDS, PickLists
 
 
@@ -41,11 +44,77 @@ def show_moment(value) -> str:
     The same as the template filter date:"d M Y H:i", in a fifth of its time: the incident
     page shows a moment for every note and history entry.
     """
-    if not value:
-        return ""
-    local = timezone.localtime(value)
-    month = _month_names(translation.get_language())[local.month]
-    return f"{local.day:02d} {month} {local.year:04d} {local.hour:02d}:{local.minute:02d}"
+    return moments()(value)
+
+
+def moments():
+    """show_moment with the time zone and the month names looked up once, for a page that
+    shows many moments."""
+    zone = timezone.get_current_timezone()
+    months = _month_names(translation.get_language())
+
+    def show(value) -> str:
+        if not value:
+            return ""
+        local = value.astimezone(zone)
+        return (
+            f"{local.day:02d} {months[local.month]} {local.year:04d} "
+            f"{local.hour:02d}:{local.minute:02d}"
+        )
+
+    return show
+
+
+class NoteRow(NamedTuple):
+    """A note as the incident page shows it (read as a plain row: a page lists dozens)."""
+
+    pk: int
+    visibility: str
+    body: str
+    author_id: int
+    created_at: datetime.datetime
+
+
+class EventRow(NamedTuple):
+    """A history entry as the incident page shows it."""
+
+    pk: int
+    action: str
+    from_status: str
+    to_status: str
+    actor_id: int
+    data: dict
+    created_at: datetime.datetime
+
+    @property
+    def status_changed(self) -> bool:
+        return self.from_status != self.to_status
+
+
+def note_rows(ticket: Ticket) -> list[NoteRow]:
+    rows = prepared.rows(
+        "notes",
+        lambda pk: (
+            Note.objects.filter(ticket_id=pk)
+            .order_by("created_at", "pk")
+            .values_list(*NoteRow._fields)
+        ),
+        ticket.pk,
+    )
+    return [NoteRow(*row) for row in rows]
+
+
+def event_rows(ticket: Ticket) -> list[EventRow]:
+    rows = prepared.rows(
+        "events",
+        lambda pk: (
+            TicketEvent.objects.filter(ticket_id=pk)
+            .order_by("created_at", "pk")
+            .values_list(*EventRow._fields)
+        ),
+        ticket.pk,
+    )
+    return [EventRow(*row) for row in rows]
 
 
 def _ticket_field(name: str) -> models.Field | None:
@@ -65,6 +134,11 @@ class HistoryLabels:
         self.actions = {code: str(label) for code, label in TicketEvent.Action.choices}
         self.states = {code: str(label) for code, label in Ticket.Status.choices}
         self._field_labels: dict[str, str] = {}
+
+    def person(self, pk: int | None) -> str:
+        """The name of a user the page mentions (an author, an actor)."""
+        user = self.users.get(pk)
+        return str(user) if user else f"#{pk}"
 
     def field_label(self, field: models.Field) -> str:
         if field.name not in self._field_labels:
@@ -160,7 +234,7 @@ def _text(value: str) -> str:
 def _note_html(note, who: str, when: str) -> SafeString:
     """A work note (internal, never e-mailed) or an additional comment (e-mailed to the
     requester and the watch list), each in its own markup."""
-    if note.visibility == note.Visibility.COMMENT:
+    if note.visibility == Note.Visibility.COMMENT:
         markup, badge = COMMENT_HTML, _("Additional comment (customer visible)")
     else:
         markup, badge = WORK_NOTE_HTML, _("Work note")
@@ -206,9 +280,8 @@ def _event_html(entry: dict) -> SafeString:
     )
 
 
-def note_entry(note) -> dict:
-    """A note as the stream and the print page show it (its author loaded)."""
-    who, when = str(note.author), show_moment(note.created_at)
+def note_entry(note, who: str, when: str) -> dict:
+    """A note as the stream and the print page show it: ``who`` wrote it, ``when``."""
     return {
         "kind": note.visibility,
         "at": note.created_at,
@@ -220,7 +293,10 @@ def note_entry(note) -> dict:
 
 def history_stream(notes, events, labels: HistoryLabels) -> list[dict]:
     """Notes and history in one list, newest first; each entry's ``html`` draws it."""
-    entries = [note_entry(note) for note in notes]
+    show = moments()
+    entries = [
+        note_entry(note, labels.person(note.author_id), show(note.created_at)) for note in notes
+    ]
     for event in events:
         changes = labels.changes(event)
         entry = {
@@ -229,8 +305,8 @@ def history_stream(notes, events, labels: HistoryLabels) -> list[dict]:
             "order": (event.created_at, 0, event.pk),
             "event": event,
             "label": labels.actions[event.action],
-            "who": str(event.actor),
-            "when": show_moment(event.created_at),
+            "who": labels.person(event.actor_id),
+            "when": show(event.created_at),
             "from_state": labels.states.get(event.from_status, ""),
             "to_state": labels.states[event.to_status] if event.status_changed else "",
             "changes": changes,
@@ -240,3 +316,8 @@ def history_stream(notes, events, labels: HistoryLabels) -> list[dict]:
         entry["html"] = _event_html(entry)
         entries.append(entry)
     return sorted(entries, key=lambda entry: entry["order"], reverse=True)
+
+
+def stream_html(entries: list[dict]) -> SafeString:
+    """The stream drawn: the entries' markup, one after another."""
+    return mark_safe("\n".join(entry["html"] for entry in entries))  # noqa: S308 - each escaped

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q
@@ -18,6 +19,7 @@ from django.db.models import Exists, OuterRef, Q
 from accounts.models import AssignmentGroup, User
 from taxonomy.models import Category
 
+from . import prepared
 from .models import CloseCode, IncidentType, Location, Template, Vendor
 
 PICK_LIST_MODELS = {
@@ -143,7 +145,7 @@ def referenced_rows(obj: models.Model) -> tuple[dict[str, set[int]], set[int]]:
     return picks, users
 
 
-def attach_rows(obj: models.Model, pick_lists: PickLists, users: dict[int, User]) -> None:
+def attach_rows(obj: models.Model, pick_lists: PickLists, users: dict[int, Person]) -> None:
     """Give a row's foreign keys the entries and users already loaded, so that reading them
     (``ticket.category``, ``ticket.opened_by``) runs no query.
 
@@ -155,7 +157,8 @@ def attach_rows(obj: models.Model, pick_lists: PickLists, users: dict[int, User]
         if pk is None or field.is_cached(obj):
             continue
         if field.related_model is User:
-            row = users.get(pk)
+            person = users.get(pk)
+            row = person.as_user() if person is not None else None
         elif field.related_model in PICK_LIST_KINDS:
             row = pick_lists.row(PICK_LIST_KINDS[field.related_model], pk)
         else:
@@ -164,23 +167,50 @@ def attach_rows(obj: models.Model, pick_lists: PickLists, users: dict[int, User]
             field.set_cached_value(obj, row)
 
 
-def load_users(group_id: int | None, extra: Iterable[int] = ()) -> list[User]:
+class Person(NamedTuple):
+    """A user as a page names them or offers them in a select: read as a plain row, since a
+    first-line group has a couple of hundred members."""
+
+    pk: int
+    username: str
+    first_name: str
+    last_name: str
+    is_active: bool
+    is_member: bool
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip() or self.username
+
+    def as_user(self) -> User:
+        """The user as a model instance holding these columns; reading any other field of it
+        loads that field from the database."""
+        return User.from_db(None, PERSON_COLUMNS, self[: len(PERSON_COLUMNS)])
+
+
+PERSON_COLUMNS = ("id", "username", "first_name", "last_name", "is_active")
+
+
+def load_users(group_id: int | None, extra: Iterable[int] = ()) -> list[Person]:
     """The active members of a group, flagged ``is_member``, and the users given by id (e.g.
-    those a ticket's history mentions), by name; one query. Only the columns that name a
-    user are loaded: these rows fill selects and name people on the pages."""
-    extra = [pk for pk in extra if pk]
-    membership = AssignmentGroup.members.through.objects.filter(
-        assignmentgroup_id=group_id or 0, user_id=OuterRef("pk")
-    )
-    wanted = Q(pk__in=extra)
-    if group_id:
-        wanted |= Q(is_member=True, is_active=True)
-    return list(
-        User.objects.only("username", "first_name", "last_name", "is_active")
-        .annotate(is_member=Exists(membership))
-        .filter(wanted)
-        .order_by("first_name", "last_name", "username")
-    )
+    those a ticket's history mentions), by name; one query."""
+    extra = sorted({pk for pk in extra if pk})
+
+    def build(group, extra_ids):
+        membership = AssignmentGroup.members.through.objects.filter(
+            assignmentgroup_id=group, user_id=OuterRef("pk")
+        )
+        wanted = Q(pk__in=extra_ids)
+        if group_id:
+            wanted |= Q(is_member=True, is_active=True)
+        return (
+            User.objects.annotate(is_member=Exists(membership))
+            .filter(wanted)
+            .order_by("first_name", "last_name", "username")
+            .values_list(*PERSON_COLUMNS, "is_member")
+        )
+
+    rows = prepared.rows(("users", bool(group_id)), build, group_id or 0, extra)
+    return [Person(*row) for row in rows]
 
 
 def load_names(
@@ -190,7 +220,7 @@ def load_names(
     keep: dict[str, set[int]] | None = None,
     members_of: int | None = None,
     extra_users: Iterable[int] = (),
-) -> tuple[PickLists, list[User]]:
+) -> tuple[PickLists, list[Person]]:
     """Load the pick-list entries and users the rows' foreign keys name (two queries, with
     the ``active`` lists, the entries in ``keep``, and the members of a group) and set them
     on the rows (attach_rows)."""

@@ -13,8 +13,9 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from . import prepared
 from .models import HeldTally, Ticket, TicketTally
-from .querysets import TicketQuerySet
+from .querysets import TicketQuerySet, stand_in_user, visibility_shape
 
 
 @dataclass(frozen=True)
@@ -106,22 +107,33 @@ def _as_held(condition: Q) -> Q:
     return renamed
 
 
-def count_many(parts: dict[str, QuerySet]) -> dict[str, int]:
+# A part of count_many: a queryset, or its (SQL, parameters, is a tally) already compiled.
+Part = QuerySet | tuple[str, list, bool]
+
+
+def _compiled(queryset: QuerySet) -> tuple[str, list, bool] | None:
+    """The SELECT whose rows count_many adds up (None: the queryset matches nothing)."""
+    is_tally = queryset.model in (TicketTally, HeldTally)
+    try:
+        sql, params = queryset.order_by().values("n" if is_tally else "pk").query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    return sql, list(params), is_tally
+
+
+def count_many(parts: dict[str, Part]) -> dict[str, int]:
     """Exact numbers for several querysets in one round trip, each on its own indexes.
 
     A queryset of tickets is counted; a queryset of tallies has its ``n`` summed. (One
     aggregate with FILTER clauses would read every row of the table instead.)
     """
     selects, params, numbers = [], [], {}
-    for name, queryset in parts.items():
-        is_tally = queryset.model in (TicketTally, HeldTally)
-        try:
-            sql, sql_params = (
-                queryset.order_by().values("n" if is_tally else "pk").query.sql_with_params()
-            )
-        except EmptyResultSet:
+    for name, part in parts.items():
+        compiled = _compiled(part) if isinstance(part, QuerySet) else part
+        if compiled is None:
             numbers[name] = 0
             continue
+        sql, sql_params, is_tally = compiled
         alias = f"part_{len(selects)}"
         what = f"COALESCE(SUM({alias}.n), 0)" if is_tally else "COUNT(*)"
         selects.append(f"(SELECT {what} FROM ({sql}) AS {alias})")
@@ -135,20 +147,39 @@ def count_many(parts: dict[str, QuerySet]) -> dict[str, int]:
     return {name: numbers[name] for name in parts}
 
 
+def _header_querysets(user) -> dict[str, QuerySet]:
+    open_tickets = Ticket.objects.visible_to(user).open()
+    return {
+        "my_ticket": open_tickets.opened_by(user),
+        "my_assignment": open_tickets.assigned_to(user),
+        "my_group": TicketTally.objects.filter(
+            assignment_group_id__in=user.group_ids(), status__in=Ticket.OPEN_STATUSES
+        ),
+    }
+
+
+def _header_parts(user) -> dict[str, tuple[str, list, bool] | None]:
+    """The header's three counters, compiled once per kind of user (tickets/prepared.py):
+    compiling the three querysets took longer than the database took to count them."""
+    sees_all, groups = visibility_shape(user)
+
+    def part(name):
+        def build(pk, group_ids):
+            queryset = _header_querysets(stand_in_user(pk, group_ids, sees_all=sees_all))[name]
+            return queryset.order_by().values("n" if name == "my_group" else "pk")
+
+        compiled = prepared.sql(("header", name, sees_all), build, user.pk, user.group_ids())
+        return None if compiled is None else (*compiled, name == "my_group")
+
+    return {name: part(name) for name in ("my_ticket", "my_assignment", "my_group")}
+
+
 def header_counters(user, **also: QuerySet) -> dict[str, int]:
     """My Ticket, My Assignment and Assignment Group: the user's open tickets; and the
     numbers of ``also`` (a page's own totals) in the same round trip.
 
     The group's total comes from the tallies: a first-line group holds tens of thousands.
     """
-    open_tickets = Ticket.objects.visible_to(user).open()
-    return count_many(
-        {
-            "my_ticket": open_tickets.opened_by(user),
-            "my_assignment": open_tickets.assigned_to(user),
-            "my_group": TicketTally.objects.filter(
-                assignment_group_id__in=user.group_ids(), status__in=Ticket.OPEN_STATUSES
-            ),
-            **also,
-        }
-    )
+    parts = {**_header_parts(user), **also}
+    counts = count_many({name: part for name, part in parts.items() if part is not None})
+    return {name: counts.get(name, 0) for name in parts}

@@ -113,9 +113,9 @@ def test_create_page_query_count_is_flat(l1_client, l1_group, rows, django_asser
         AssignmentGroupFactory()
         UserFactory(groups=[l1_group])
         Template.objects.create(name=f"Template {index}")
-    # session, user, user's groups, header counters, pick lists (one UNION), the members of
+    # session, user with groups, header counters, pick lists (one UNION), the members of
     # the agent's group (Assigned To)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = l1_client.get(reverse("tickets:create"))
     assert response.status_code == 200
 
@@ -267,10 +267,10 @@ def add_page_rows(ticket, by, count):
 @pytest.mark.parametrize("rows", [1, 20])
 def test_page_query_count_is_flat(l1_client, l1_agent, ticket, rows, django_assert_num_queries):
     add_page_rows(ticket, l1_agent, rows)
-    # session, user, user's groups, header counters, ticket, notes, history, watch list,
+    # session, user with groups, header counters, ticket, notes, history, watch list,
     # attachments, related incidents, pick lists (one UNION: also every name the page shows),
     # users (the group's members and everyone the page names)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         response = l1_client.get(detail_url(ticket))
     assert response.status_code == 200
     assert response.content.decode().count('data-entry="work_note"') == rows
@@ -282,7 +282,7 @@ def test_read_only_page_query_count_is_flat(
 ):
     add_page_rows(ticket, l1_agent, rows)
     # the same queries for an agent outside the group, who sees the fields read-only
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         response = l2_client.get(detail_url(ticket))
     assert response.status_code == 200
     assert response.context["edit_form"] is None
@@ -1090,9 +1090,9 @@ def test_print_page_shows_the_incident_and_its_notes(l1_client, l1_agent, ticket
 @pytest.mark.parametrize("rows", [1, 20])
 def test_print_query_count_is_flat(l1_client, l1_agent, ticket, rows, django_assert_num_queries):
     add_page_rows(ticket, l1_agent, rows)
-    # session, user, user's groups, header counters, ticket, pick lists and users (the names
+    # session, user with groups, header counters, ticket, pick lists and users (the names
     # the ticket shows), notes, attachments
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = l1_client.get(reverse("tickets:print", args=[ticket.number]))
     assert response.status_code == 200
 

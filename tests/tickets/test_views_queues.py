@@ -235,8 +235,8 @@ def test_a_sorted_queue_takes_as_many_queries_as_the_default_order(
     l1_client, l1_group, sort, django_assert_num_queries
 ):
     TicketFactory.create_batch(3, assignment_group=l1_group, status=S.ASSIGNED)
-    # session, user, user's groups, header counters with the total (tallies), page rows
-    with django_assert_num_queries(5):
+    # session, user with groups, header counters with the total (tallies), page rows
+    with django_assert_num_queries(4):
         response = l1_client.get(queue_url("my-group", sort=sort))
     assert len(numbers(response)) == 3
 
@@ -355,8 +355,8 @@ def test_vendor_sees_only_its_groups_tickets(vendor_client, vendor_group, l2_gro
 @pytest.mark.parametrize("rows", [1, 20])
 def test_queue_query_count_is_flat(l1_client, l1_group, rows, django_assert_num_queries):
     TicketFactory.create_batch(rows, assignment_group=l1_group, status=S.ASSIGNED)
-    # session, user, user's groups, header counters with the total (tallies), page rows
-    with django_assert_num_queries(5):
+    # session, user with groups, header counters with the total (tallies), page rows
+    with django_assert_num_queries(4):
         response = l1_client.get(queue_url("my-group"))
     assert response.status_code == 200
 
@@ -368,8 +368,8 @@ def test_a_counted_queue_takes_as_few_queries(
     TicketFactory.create_batch(
         rows, assignment_group=l1_group, assigned_to=l1_agent, status=S.IN_PROGRESS
     )
-    # session, user, user's groups, header counters with the queue's count, page rows
-    with django_assert_num_queries(5):
+    # session, user with groups, header counters with the queue's count, page rows
+    with django_assert_num_queries(4):
         response = l1_client.get(queue_url("assigned-to-me"))
     assert response.context["page"].paginator.count == rows
     assert len(numbers(response)) == rows
@@ -384,7 +384,7 @@ def test_a_page_deep_in_a_queue_takes_one_more_query(
     monkeypatch.setattr(ReversiblePaginator, "NEAR", 2)
     TicketFactory.create_batch(rows, assignment_group=l1_group, status=S.ASSIGNED)
     # ... the page's ids, then their rows
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = l1_client.get(queue_url("my-group", per_page=3, page=2))
     assert len(numbers(response)) == 3
 
@@ -394,9 +394,9 @@ def test_queue_with_the_filter_panel_query_count_is_flat(
     l1_client, l1_group, rows, django_assert_num_queries
 ):
     TicketFactory.create_batch(rows, assignment_group=l1_group, status=S.ASSIGNED)
-    # session, user, user's groups, filter choices (taxonomy, groups and agents in one),
+    # session, user with groups, filter choices (taxonomy, groups and agents in one),
     # header counters with the total (tallies), page rows
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = l1_client.get(queue_url("my-group", filter=1))
     assert b'id="data-filter"' in response.content
 
@@ -412,9 +412,9 @@ def test_an_unknown_group_in_the_filter_is_reported(l1_client):
 @pytest.mark.parametrize("rows", [1, 20])
 def test_homepage_query_count_is_flat(l1_client, rows, django_assert_num_queries):
     TicketFactory.create_batch(rows)
-    # session, user, user's groups, tallies by sub category and state with the names,
+    # session, user with groups, tallies by sub category and state with the names,
     # header counters
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         l1_client.get(reverse("tickets:home"))
 
 
@@ -581,6 +581,23 @@ def test_menu_follows_the_guide(l1_client):
 def test_menu_shows_platform_to_staff_only(client, admin_user):
     client.force_login(admin_user)
     assert menu(client.get(reverse("tickets:home")))[-2:] == ["Platform", "Administration"]
+
+
+def active_item(response) -> list[str]:
+    html = response.content.decode()
+    return re.findall(r'<a class="nav-link active"[^>]*>([^<]+)<', html)
+
+
+def test_menu_marks_the_page_shown_whoever_saw_it_before(client, admin_user, l1_client):
+    client.force_login(admin_user)
+    client.get(reverse("tickets:queue", args=["my-group"]))  # drawn for staff first
+    assert active_item(l1_client.get(reverse("tickets:queue", args=["my-group"]))) == [
+        "Assigned To My Group"
+    ]
+    assert "Platform" not in menu(l1_client.get(reverse("tickets:queue", args=["my-group"])))
+    assert active_item(l1_client.get(reverse("tickets:queue", args=["all"]))) == ["All Incident"]
+    assert active_item(l1_client.get(reverse("tickets:home"))) == ["My Homepage"]
+    assert active_item(l1_client.get(reverse("tickets:create"))) == ["Create New"]
 
 
 def test_homepage_without_incidents_says_so_instead_of_blank_charts(l1_client):

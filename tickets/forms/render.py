@@ -15,6 +15,7 @@ They never touch the database: a select shows the options its widget was given
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from html import escape
 
 from django import forms
@@ -44,6 +45,12 @@ def _esc(value) -> str:
     if hasattr(value, "__html__"):
         return value.__html__()
     return escape(str(value))
+
+
+@lru_cache(maxsize=4096)
+def _option(value: str, label: str) -> str:
+    """An unselected <option>: the same names and categories fill the selects of every page."""
+    return f'<option value="{escape(value)}">{escape(label)}</option>'
 
 
 def _attrs(attrs: dict) -> str:
@@ -81,9 +88,13 @@ def _select(bound: forms.BoundField, attrs: dict) -> str | None:
         value = "" if value is None else str(value)
         selected = not has_selected and value in current
         has_selected = has_selected or selected
-        options.append(
-            f'<option value="{_esc(value)}"{" selected" if selected else ""}>{_esc(label)}</option>'
-        )
+        if selected or hasattr(label, "__html__"):
+            options.append(
+                f'<option value="{_esc(value)}"{" selected" if selected else ""}>'
+                f"{_esc(label)}</option>"
+            )
+        else:
+            options.append(_option(value, str(label)))
     html_attrs = _attrs({**widget.attrs, **attrs})
     return f'<select name="{_esc(bound.html_name)}"{html_attrs}>{"".join(options)}</select>'
 

@@ -3,8 +3,40 @@
 from functools import lru_cache
 
 from django import template
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+
+from ..queues import QUEUES, QUEUES_BY_SLUG
 
 register = template.Library()
+
+# The menu as drawn, by language, URL prefix, staff flag and the page it marks active.
+_menus: dict[tuple, SafeString] = {}
+
+
+@register.simple_tag(takes_context=True)
+def menu(context):
+    """The menu (_menu.html), drawn once per kind of page: every page shows it, and it shows
+    nothing of the user's own but whether they are staff."""
+    request, user = context["request"], context["user"]
+    match = request.resolver_match
+    url_name = match.url_name if match else None
+    slug = match.kwargs.get("slug") if match else None
+    # Only the queues' own slugs: a made-up address must not add menus to keep.
+    slug = slug if slug in QUEUES_BY_SLUG else None
+    key = (get_language(), get_script_prefix(), user.is_staff, url_name, slug)
+    html = _menus.get(key)
+    if html is None:
+        html = render_to_string(
+            "_menu.html",
+            {"user": user, "menu_queues": QUEUES, "url_name": url_name, "slug": slug},
+        )
+        if not settings.DEBUG:  # (templates edited while developing show at once)
+            _menus[key] = html
+    return html
 
 
 @register.simple_tag(takes_context=True)

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import User
 
-from .. import workflow
+from .. import prepared, workflow
 from ..forms import (
     ACTION_FORMS,
     AttachmentForm,
@@ -33,9 +33,18 @@ from ..forms import (
     WatchForm,
     script_text,
 )
-from ..history import HistoryLabels, history_stream, note_entry
-from ..models import Note, Ticket, TicketEvent
-from ..picklists import PickLists, load_names
+from ..history import (
+    HistoryLabels,
+    event_rows,
+    history_stream,
+    note_entry,
+    note_rows,
+    show_moment,
+    stream_html,
+)
+from ..models import Attachment, Note, Ticket, TicketEvent, WatchListEntry
+from ..picklists import Person, PickLists, load_names
+from ..querysets import stand_in_user, visibility_shape
 from ..workflow import TransitionNotAllowed
 
 Action = TicketEvent.Action
@@ -127,8 +136,24 @@ def _load(request, number: str, *related: str) -> Ticket:
     """The ticket, if the user may see it. Pages that show its related rows (groups, people,
     categories) set them with load_names() rather than join some fifteen tables here, a
     query PostgreSQL took about 15 ms to plan."""
-    tickets = Ticket.objects.visible_to(request.user).select_related(*related)
-    return get_object_or_404(tickets, number=number)
+    user = request.user
+    if related:
+        tickets = Ticket.objects.visible_to(user).select_related(*related)
+        return get_object_or_404(tickets, number=number)
+    sees_all, _groups = visibility_shape(user)
+    found = prepared.instances(
+        ("ticket by number", sees_all),
+        Ticket,
+        lambda pk, groups, number: Ticket.objects.visible_to(
+            stand_in_user(pk, groups, sees_all=sees_all)
+        ).filter(number=number)[:1],
+        user.pk,
+        user.group_ids(),
+        number,
+    )
+    if not found:
+        raise Http404
+    return found[0]
 
 
 def _back(ticket: Ticket, tab: str = ""):
@@ -275,7 +300,7 @@ def print_view(request, number):
     ticket = _load(request, number)
     load_names([ticket])
     notes = [
-        note_entry(note)
+        note_entry(note, str(note.author), show_moment(note.created_at))
         for note in ticket.notes.select_related("author").order_by("created_at", "pk")
     ]
     attachments = list(
@@ -545,6 +570,7 @@ def _render_page(request, ticket, *, forms=None, conflict=None, tab="notes", sta
             else None,
         )
     writable = workflow.can_write_tabs(ticket, user)
+    stream = history_stream(rows["notes"], rows["events"], labels)
     context = {
         **rows,
         "ticket": ticket,
@@ -552,7 +578,8 @@ def _render_page(request, ticket, *, forms=None, conflict=None, tab="notes", sta
         "action_forms": {action.slug: form for action, form in buttons},
         "edit_form": forms.get("edit"),
         "is_editable": editable,
-        "stream": history_stream(rows["notes"], rows["events"], labels),
+        "stream": stream,
+        "stream_html": stream_html(stream),
         "conflict_changes": [(event, labels.changes(event)) for event in conflict],
         "is_writable": writable,
         "tab": tab,
@@ -572,37 +599,50 @@ def _page_rows(ticket: Ticket, user: User) -> dict[str, list]:
     """The rows of the tabs, each list in one query; the people and groups they name are
     set by _reference_rows. Related incidents the user may not see (a vendor's staff, say)
     are left out, as they are everywhere else."""
+    sees_all, _groups = visibility_shape(user)
     return {
-        "notes": list(ticket.notes.order_by("created_at", "pk")),
-        "events": list(ticket.events.order_by("created_at", "pk")),
-        "watch_list": list(ticket.watch_list.order_by("created_at", "pk")),
-        "attachments": list(ticket.attachments.order_by("created_at", "pk")),
-        "related": list(
-            ticket.related.visible_to(user)
-            .only("number", "short_description", "status", "assignment_group_id")
-            .order_by("number")
+        "notes": note_rows(ticket),
+        "events": event_rows(ticket),
+        "watch_list": prepared.instances(
+            "watch list",
+            WatchListEntry,
+            lambda pk: WatchListEntry.objects.filter(ticket_id=pk).order_by("created_at", "pk"),
+            ticket.pk,
+        ),
+        "attachments": prepared.instances(
+            "attachments",
+            Attachment,
+            lambda pk: Attachment.objects.filter(ticket_id=pk).order_by("created_at", "pk"),
+            ticket.pk,
+        ),
+        "related": prepared.instances(
+            ("related", sees_all),
+            Ticket,
+            lambda pk, groups, ticket_pk: (
+                Ticket.objects.visible_to(stand_in_user(pk, groups, sees_all=sees_all))
+                .filter(related=ticket_pk)
+                .order_by("number")
+            ),
+            user.pk,
+            user.group_ids(),
+            ticket.pk,
         ),
     }
 
 
-def _reference_rows(ticket, rows, conflict, actions, editable) -> tuple[PickLists, list[User]]:
+def _reference_rows(ticket, rows, conflict, actions, editable) -> tuple[PickLists, list[Person]]:
     """The pick lists the page's forms show and every name the page shows (one query), and
     the users: the members of the ticket's group and the people the page names (one query).
     The foreign keys of the ticket and of the rows it lists are set from these."""
     picks, user_ids = HistoryLabels.referenced(rows["events"] + conflict)
+    user_ids |= {note.author_id for note in rows["notes"]}
+    user_ids |= {event.actor_id for event in rows["events"]}
     active = {"taxonomy", "incident_type", "location", "vendor"} if editable else set()
     for code in actions:
         active |= set(ACTION_FORMS[code].pick_list_kinds())
     # The ticket's own values are kept: they stay valid even if they were deactivated since.
     return load_names(
-        [
-            ticket,
-            *rows["notes"],
-            *rows["events"],
-            *conflict,
-            *rows["attachments"],
-            *rows["related"],
-        ],
+        [ticket, *conflict, *rows["attachments"], *rows["related"]],
         active=active,
         keep=picks,
         members_of=ticket.assignment_group_id if editable else None,

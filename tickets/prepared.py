@@ -1,0 +1,157 @@
+"""Querysets compiled once and run again with other values.
+
+Django compiles a queryset's SQL anew each time it runs; for the small queries every page
+makes (a ticket by number, its notes, a user's counters) that took longer than the database
+took to answer them. ``rows()`` compiles a queryset once per shape, with stand-in values,
+notes where each stand-in lands among the SQL's parameters, and afterwards only binds the
+real values and converts the columns as the ORM would.
+
+Only values that leave the SQL's shape alone may vary: whole numbers and strings (never
+None, which compiles to IS NULL), and lists of them, whose lengths become part of the shape.
+Anything else that changes the SQL (a user who sees every ticket or only some, a sort) is
+the caller's ``key``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import QuerySet
+
+Value = int | str
+# Far from any id or text the pages use; each stand-in is told apart by its place.
+_INT_MARK = -7_300_000_000
+_TEXT_MARK = "\x00stand-in-"
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    params: tuple
+    # For each parameter: the index of the value standing in it, or None (a constant).
+    slots: tuple[int | None, ...]
+    converters: dict
+    db: str
+
+
+_compiled: dict[Hashable, _Compiled | None] = {}
+
+
+def _stand_ins(values: Sequence) -> tuple[list, dict]:
+    """Stand-in values of the same kinds, and which flat value each one is."""
+    stand_ins, where, flat = [], {}, 0
+
+    def one(value):
+        nonlocal flat
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise TypeError(f"a prepared value must be a whole number or a string: {value!r}")
+        mark = _INT_MARK - flat if isinstance(value, int) else f"{_TEXT_MARK}{flat}"
+        where[mark] = flat
+        flat += 1
+        return mark
+
+    for value in values:
+        if isinstance(value, list | tuple | set | frozenset):
+            stand_ins.append([one(item) for item in sorted(value)])
+        else:
+            stand_ins.append(one(value))
+    return stand_ins, where
+
+
+def _flat(values: Sequence) -> list[Value]:
+    flat = []
+    for value in values:
+        if isinstance(value, list | tuple | set | frozenset):
+            flat.extend(sorted(value))
+        else:
+            flat.append(value)
+    return flat
+
+
+def _shape(values: Sequence) -> tuple:
+    return tuple(
+        len(value) if isinstance(value, list | tuple | set | frozenset) else type(value).__name__
+        for value in values
+    )
+
+
+def _compile(build: Callable[..., QuerySet], values: Sequence) -> _Compiled | None:
+    stand_ins, where = _stand_ins(values)
+    queryset = build(*stand_ins)
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return None
+    slots = tuple(where.get(param) if isinstance(param, int | str) else None for param in params)
+    if any(str(mark) in sql for mark in where):
+        # A value was written into the SQL itself: this queryset cannot be prepared.
+        raise ValueError("a prepared value must stay a parameter of the SQL")
+    columns = [column for column, *_rest in compiler.select[: compiler.col_count]]
+    return _Compiled(sql, tuple(params), slots, compiler.get_converters(columns), queryset.db)
+
+
+def sql(key: Hashable, build: Callable[..., QuerySet], *values) -> tuple[str, list] | None:
+    """The SQL of ``build(*values)`` and its parameters, compiled once per ``key`` and shape
+    (None when the queryset matches nothing), e.g. to run inside a larger query."""
+    compiled = _compiled_for(key, build, values)
+    return None if compiled is None else (compiled.sql, _bound(compiled, values))
+
+
+def rows(key: Hashable, build: Callable[..., QuerySet], *values) -> list[tuple]:
+    """The rows of ``build(*values)`` (a values_list queryset), as tuples.
+
+    The SQL is compiled once per ``key`` and shape of the values; ``build`` must give the
+    same SQL for any values of that shape.
+    """
+    return _run(key, build, values)[1]
+
+
+def instances(key: Hashable, model, build: Callable[..., QuerySet], *values) -> list:
+    """Model instances with every column, from ``build(*values)`` (a queryset of ``model``)."""
+    names = [field.attname for field in model._meta.concrete_fields]
+    db, found = _run(
+        ("instances", key), lambda *stand_ins: build(*stand_ins).values_list(*names), values
+    )
+    return [model.from_db(db, names, row) for row in found]
+
+
+def _compiled_for(key: Hashable, build, values: Sequence) -> _Compiled | None:
+    cache_key = (key, _shape(values))
+    if cache_key not in _compiled:
+        _compiled[cache_key] = _compile(build, values)
+    return _compiled[cache_key]
+
+
+def _bound(compiled: _Compiled, values: Sequence) -> list:
+    flat = _flat(values)
+    return [
+        param if slot is None else flat[slot]
+        for param, slot in zip(compiled.params, compiled.slots, strict=True)
+    ]
+
+
+def _run(key: Hashable, build: Callable[..., QuerySet], values: Sequence) -> tuple[str, list]:
+    compiled = _compiled_for(key, build, values)
+    if compiled is None:
+        return "default", []
+    params = _bound(compiled, values)
+    connection = connections[compiled.db]
+    with connection.cursor() as cursor:
+        cursor.execute(compiled.sql, params)
+        fetched = cursor.fetchall()
+    if not compiled.converters:
+        return compiled.db, [tuple(row) for row in fetched]
+    converted = []
+    for row in fetched:
+        row = list(row)
+        for position, (converters, expression) in compiled.converters.items():
+            value = row[position]
+            for converter in converters:
+                value = converter(value, expression, connection)
+            row[position] = value
+        converted.append(tuple(row))
+    return compiled.db, converted
