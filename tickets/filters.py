@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import AssignmentGroup, User
 from taxonomy.models import Category
 
+from . import prepared
 from .models import ContactType, Priority, Ticket
 from .validators import ascii_digits
 
@@ -174,7 +175,9 @@ class TicketFilter(django_filters.FilterSet):
         """The choices of the taxonomy levels, the groups and the agents, in one query."""
         by_level: dict[int, list[tuple[int, str]]] = {1: [], 2: [], 3: [], 4: []}
         groups, agents = [], []
-        for kind, pk, name, first, last, level, _order in _choice_rows():
+        for kind, pk, name, first, last, level, _order in prepared.rows(
+            "filter choices", _choice_rows
+        ):
             if kind == "c":
                 by_level[level].append((pk, name))
             elif kind == "g":

@@ -11,11 +11,23 @@ class ReversiblePaginator(Paginator):
     queryset must be ordered by a unique key (the queues add the id to every ordering).
     """
 
-    def __init__(self, object_list, per_page, *, count: int | None = None, columns=None, **kwargs):
+    def __init__(
+        self,
+        object_list,
+        per_page,
+        *,
+        count: int | None = None,
+        columns=None,
+        near_rows=None,
+        **kwargs,
+    ):
         super().__init__(object_list, per_page, **kwargs)
         # What a page's rows are read with (e.g. TicketQuerySet.for_list); the ids are read
         # from the plain queryset, whose joins would keep the database off the index alone.
         self.columns = columns
+        # near_rows(offset, limit, from_end): the same rows near an end of the list read by
+        # other means (a query compiled once, tickets/prepared.py), or None.
+        self.near_rows = near_rows
         if count is not None:
             # A total already known exactly (from the tallies) spares the COUNT query.
             self.__dict__["count"] = count
@@ -26,11 +38,14 @@ class ReversiblePaginator(Paginator):
         top = min(bottom + self.per_page, self.count)
         if not hasattr(self.object_list, "reverse"):
             return super().page(number)
-        if bottom <= self.count // 2:
-            rows = self._rows(self.object_list, bottom, top - bottom, self.columns)
+        from_end = bottom > self.count // 2
+        offset = self.count - top if from_end else bottom
+        if self.near_rows is not None and offset <= self.NEAR:
+            rows = self.near_rows(offset, top - bottom, from_end)
         else:
-            from_end = self.count - top
-            rows = self._rows(self.object_list.reverse(), from_end, top - bottom, self.columns)
+            queryset = self.object_list.reverse() if from_end else self.object_list
+            rows = self._rows(queryset, offset, top - bottom, self.columns)
+        if from_end:
             rows.reverse()
         return Page(rows, number, self)
 

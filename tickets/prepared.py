@@ -14,6 +14,8 @@ the caller's ``key``.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 
@@ -37,7 +39,10 @@ class _Compiled:
     db: str
 
 
-_compiled: dict[Hashable, _Compiled | None] = {}
+# The most recently used shapes; the others are compiled again when next asked for.
+_compiled: OrderedDict[Hashable, _Compiled | None] = OrderedDict()
+MAX_SHAPES = 2000
+_lock = threading.Lock()
 
 
 def _stand_ins(values: Sequence) -> tuple[list, dict]:
@@ -121,9 +126,16 @@ def instances(key: Hashable, model, build: Callable[..., QuerySet], *values) -> 
 
 def _compiled_for(key: Hashable, build, values: Sequence) -> _Compiled | None:
     cache_key = (key, _shape(values))
-    if cache_key not in _compiled:
-        _compiled[cache_key] = _compile(build, values)
-    return _compiled[cache_key]
+    with _lock:
+        if cache_key in _compiled:
+            _compiled.move_to_end(cache_key)
+            return _compiled[cache_key]
+    compiled = _compile(build, values)
+    with _lock:
+        _compiled[cache_key] = compiled
+        if len(_compiled) > MAX_SHAPES:
+            _compiled.popitem(last=False)
+    return compiled
 
 
 def _bound(compiled: _Compiled, values: Sequence) -> list:

@@ -48,7 +48,7 @@ def _esc(value) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _option(value: str, label: str) -> str:
+def option_html(value: str, label: str) -> str:
     """An unselected <option>: the same names and categories fill the selects of every page."""
     return f'<option value="{escape(value)}">{escape(label)}</option>'
 
@@ -94,7 +94,7 @@ def _select(bound: forms.BoundField, attrs: dict) -> str | None:
                 f"{_esc(label)}</option>"
             )
         else:
-            options.append(_option(value, str(label)))
+            options.append(option_html(value, str(label)))
     html_attrs = _attrs({**widget.attrs, **attrs})
     return f'<select name="{_esc(bound.html_name)}"{html_attrs}>{"".join(options)}</select>'
 

@@ -93,6 +93,8 @@ def filter_control(bound_field):
     from django.utils.html import format_html
     from django.utils.safestring import mark_safe
 
+    from ..forms.render import option_html
+
     widget = bound_field.field.widget
     name, html_id = bound_field.html_name, bound_field.id_for_label
     invalid = " is-invalid" if bound_field.errors else ""
@@ -102,8 +104,9 @@ def filter_control(bound_field):
         # The standard library's escape: Django's checks each value for safe markup first,
         # which for a few hundred options is most of the cost.
         options = "".join(
-            f'<option value="{escape(str(choice))}"'
-            f"{' selected' if str(choice) == current else ''}>{escape(str(label))}</option>"
+            f'<option value="{escape(str(choice))}" selected>{escape(str(label))}</option>'
+            if str(choice) == current
+            else option_html(str(choice), str(label))
             for choice, label in bound_field.field.choices
         )
         return format_html(

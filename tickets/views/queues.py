@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from .. import dashboard, workflow
+from .. import dashboard, prepared, workflow
 from ..exports import csv_rows
-from ..filters import TicketFilter, ordering_for
+from ..filters import SORTABLE, TicketFilter, ordering_for
 from ..models import Priority, Ticket
 from ..paging import ReversiblePaginator
+from ..querysets import LIST_COLUMNS, stand_in_user, visibility_shape
 from ..queues import QUEUES_BY_SLUG, header_counters, queue_tickets, tally_query
 from ..templatetags.estim import status_badge_html
 
@@ -82,6 +83,7 @@ def queue(request, slug):
         _page_size(request.GET.get("per_page")),
         count=known,
         columns=lambda rows: rows.for_list(),
+        near_rows=None if filterset.is_bound else _unfiltered_rows(slug, sort, request.user),
     )
     # A page number that is not a whole number above zero shows the first page; one past the
     # end shows the last.
@@ -96,6 +98,26 @@ def queue(request, slug):
         "counters": counters,
     }
     return render(request, "tickets/queue.html", context)
+
+
+def _unfiltered_rows(slug: str, sort: str, user):
+    """A page of an unfiltered queue near one of its ends, read with a query compiled once
+    per queue, sort, kind of user, page size and position (tickets/prepared.py)."""
+    sees_all, _groups = visibility_shape(user)
+
+    def read(offset: int, limit: int, from_end: bool) -> list[dict]:
+        def build(pk, groups):
+            stand_in = stand_in_user(pk, groups, sees_all=sees_all)
+            tickets = queue_tickets(slug, stand_in).order_by(*ordering_for(sort))
+            tickets = tickets.reverse() if from_end else tickets
+            return tickets.values_list(*LIST_COLUMNS)[offset : offset + limit]
+
+        known_sort = sort if sort.lstrip("-") in SORTABLE else ""
+        key = ("queue page", slug, known_sort, sees_all, offset, limit, from_end)
+        found = prepared.rows(key, build, user.pk, user.group_ids())
+        return [dict(zip(LIST_COLUMNS, row, strict=True)) for row in found]
+
+    return read
 
 
 def table_rows(tickets) -> SafeString:
