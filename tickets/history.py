@@ -91,30 +91,26 @@ class EventRow(NamedTuple):
         return self.from_status != self.to_status
 
 
-def note_rows(ticket: Ticket) -> list[NoteRow]:
-    rows = prepared.rows(
-        "notes",
+def _ticket_rows(model, row: type, ticket: Ticket) -> list:
+    """A ticket's rows of ``model`` in time order, as ``row`` tuples."""
+    found = prepared.rows(
+        ("ticket rows", model),
         lambda pk: (
-            Note.objects.filter(ticket_id=pk)
+            model.objects.filter(ticket_id=pk)
             .order_by("created_at", "pk")
-            .values_list(*NoteRow._fields)
+            .values_list(*row._fields)
         ),
         ticket.pk,
     )
-    return [NoteRow(*row) for row in rows]
+    return [row(*values) for values in found]
+
+
+def note_rows(ticket: Ticket) -> list[NoteRow]:
+    return _ticket_rows(Note, NoteRow, ticket)
 
 
 def event_rows(ticket: Ticket) -> list[EventRow]:
-    rows = prepared.rows(
-        "events",
-        lambda pk: (
-            TicketEvent.objects.filter(ticket_id=pk)
-            .order_by("created_at", "pk")
-            .values_list(*EventRow._fields)
-        ),
-        ticket.pk,
-    )
-    return [EventRow(*row) for row in rows]
+    return _ticket_rows(TicketEvent, EventRow, ticket)
 
 
 def _ticket_field(name: str) -> models.Field | None:
