@@ -8,13 +8,13 @@ import django_filters
 from django import forms
 from django.db.models import Case, CharField, F, IntegerField, OrderBy, Q, Value, When
 from django.utils import timezone
-from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AssignmentGroup, User
 from taxonomy.models import Category
 
 from . import prepared
+from .forms.common import EMPTY, ReadyChoices
 from .models import ContactType, Priority, Ticket
 from .validators import ascii_digits
 
@@ -83,22 +83,8 @@ def _choice_rows():
     )
 
 
-class _Choices(BaseChoiceIterator):
-    """Choices already in their final form: Django would otherwise walk the few hundred
-    options again on every assignment to check their shape."""
-
-    def __init__(self, choices: list[tuple[object, str]]):
-        self.choices = choices
-
-    def __iter__(self):
-        return iter(self.choices)
-
-    def __len__(self):
-        return len(self.choices)
-
-
 def _set_choices(field, choices: list[tuple[object, str]]) -> None:
-    field.choices = _Choices([("", "---------"), *choices])
+    field.choices = ReadyChoices([EMPTY, *choices])
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:

@@ -450,13 +450,15 @@ class Ticket(models.Model):
             models.Index(
                 fields=["assignment_group", "status", "-opened_at"], name="ticket_group_queue_idx"
             ),
-            # Assigned To Me.
+            # Assigned To Me, and My Open Ticket. The group and the id last, so that a vendor's
+            # check of these few tickets (visible_to(few=True)) reads the index alone.
             models.Index(
-                fields=["assigned_to", "status", "-opened_at"], name="ticket_assignee_queue_idx"
+                fields=["assigned_to", "status", "-opened_at", "assignment_group", "id"],
+                name="ticket_assignee_queue_idx",
             ),
-            # My Open Ticket.
             models.Index(
-                fields=["opened_by", "status", "-opened_at"], name="ticket_opener_queue_idx"
+                fields=["opened_by", "status", "-opened_at", "assignment_group", "id"],
+                name="ticket_opener_queue_idx",
             ),
             # Incident Ticket and All Incident sorted by opening time, state filter.
             models.Index(fields=["status", "-opened_at"], name="ticket_status_opened_idx"),

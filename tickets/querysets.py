@@ -71,9 +71,14 @@ class TicketQuerySet(models.QuerySet):
     def vip(self) -> TicketQuerySet:
         return self.filter(is_vip=True)
 
-    def visible_to(self, user: User) -> TicketQuerySet:
+    def visible_to(self, user: User, *, few: bool = False) -> TicketQuerySet:
         """Tickets the user may see: all for staff of the helpdesk's own companies and admins;
-        for a vendor's staff, the tickets their groups hold or have held."""
+        for a vendor's staff, the tickets their groups hold or have held.
+
+        ``few``: the caller keeps only a few tickets per user (those they opened, those
+        assigned to them). Each is then checked on its own row first (a group of the user's
+        holds it now), and in the holdings only otherwise, instead of reading every holding
+        of the user's groups or probing them once per ticket."""
         if not user.is_authenticated:
             return self.none()
         if user.sees_all_incidents():
@@ -83,8 +88,13 @@ class TicketQuerySet(models.QuerySet):
             return self.none()
         # The workflow records a holding whenever a group gets a ticket, so the holdings
         # cover the tickets the groups hold now as well as those they held before.
-        held = self.model.holdings.rel.related_model.objects.filter(group_id__in=group_ids)
-        return self.filter(pk__in=held.values("ticket_id"))
+        holdings = self.model.holdings.rel.related_model.objects.filter(group_id__in=group_ids)
+        if few:
+            held = holdings.filter(ticket_id=models.OuterRef("pk"))
+            return self.filter(
+                models.Q(assignment_group_id__in=group_ids) | models.Q(models.Exists(held))
+            )
+        return self.filter(pk__in=holdings.values("ticket_id"))
 
     def for_list(self) -> TicketQuerySet:
         """Only the values the list columns show, joined in the same query, as plain rows

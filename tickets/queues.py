@@ -29,6 +29,9 @@ class Queue:
     # Only tickets the user's groups hold now: every one of them is visible to the user (a
     # group that gets a ticket is recorded as holding it), so no visibility condition.
     own_groups_only: bool = False
+    # Only the user's own tickets (opened by or assigned to them): a few per user, checked
+    # for visibility one by one (TicketQuerySet.visible_to).
+    few: bool = False
 
 
 def _open_tally() -> Q:
@@ -37,7 +40,7 @@ def _open_tally() -> Q:
 
 # In the menu's order (SPEC.md section 5): the agent's own three, then Incident Management's.
 QUEUES = [
-    Queue("my-open", _("My Open Ticket"), lambda qs, user: qs.open().opened_by(user)),
+    Queue("my-open", _("My Open Ticket"), lambda qs, user: qs.open().opened_by(user), few=True),
     Queue(
         "my-group",
         _("Assigned To My Group"),
@@ -45,7 +48,12 @@ QUEUES = [
         lambda user: _open_tally() & Q(assignment_group_id__in=user.group_ids()),
         own_groups_only=True,
     ),
-    Queue("assigned-to-me", _("Assigned To Me"), lambda qs, user: qs.open().assigned_to(user)),
+    Queue(
+        "assigned-to-me",
+        _("Assigned To Me"),
+        lambda qs, user: qs.open().assigned_to(user),
+        few=True,
+    ),
     Queue("open", _("Incident Ticket"), lambda qs, user: qs.open(), lambda user: _open_tally()),
     Queue("vip", _("Incident VIP"), lambda qs, user: qs.vip(), lambda user: Q(is_vip=True)),
     Queue("all", _("All Incident"), lambda qs, user: qs, lambda user: Q()),
@@ -65,7 +73,7 @@ def queue_tickets(slug: str, user) -> TicketQuerySet:
     queue = QUEUES_BY_SLUG[slug]
     if queue.own_groups_only:
         return queue.tickets(Ticket.objects.all(), user)
-    return queue.tickets(Ticket.objects.visible_to(user), user)
+    return queue.tickets(Ticket.objects.visible_to(user, few=queue.few), user)
 
 
 def tally_total(slug: str, user, filters: dict) -> int | None:
@@ -148,7 +156,7 @@ def count_many(parts: dict[str, Part]) -> dict[str, int]:
 
 
 def _header_querysets(user) -> dict[str, QuerySet]:
-    open_tickets = Ticket.objects.visible_to(user).open()
+    open_tickets = Ticket.objects.visible_to(user, few=True).open()
     return {
         "my_ticket": open_tickets.opened_by(user),
         "my_assignment": open_tickets.assigned_to(user),

@@ -7,10 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.backends import MemberBackend
+from tests.factories import NoteFactory, TicketEventFactory, TicketFactory
 from tickets import prepared
 from tickets.models import Note, Ticket, TicketEvent
 from tickets.queues import _header_querysets, count_many, header_counters
-from tests.factories import NoteFactory, TicketEventFactory, TicketFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -205,3 +205,19 @@ def test_a_vendor_creating_an_incident_for_another_group_is_told_it_cannot_open_
         f"{ticket.number} is held by L2 BKPM; your group cannot open it.",
     ]
     assert vendor_client.get(reverse("tickets:detail", args=[ticket.number])).status_code == 404
+
+
+@pytest.mark.parametrize("few", [False, True])
+def test_the_check_for_a_few_tickets_sees_what_the_full_check_sees(
+    few, vendor_agent, vendor_group, l2_group
+):
+    """visible_to(few=True), for the tickets opened by or assigned to one agent, answers as
+    visible_to() does: held now, held before, or never held."""
+    held_now = TicketFactory(assignment_group=vendor_group, assigned_to=vendor_agent)
+    held_before = TicketFactory(assignment_group=vendor_group, assigned_to=vendor_agent)
+    held_before.assignment_group = l2_group
+    held_before.save()
+    never_held = TicketFactory(assignment_group=l2_group, assigned_to=vendor_agent)
+    seen = set(Ticket.objects.visible_to(vendor_agent, few=few).values_list("pk", flat=True))
+    assert held_now.pk in seen and held_before.pk in seen
+    assert never_held.pk not in seen

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.utils.choices import BaseChoiceIterator
 
 from ..validators import parse_id
 
@@ -19,9 +20,24 @@ def chosen_id(form: forms.BaseForm, name: str) -> int | None:
     return parse_id(raw)
 
 
+class ReadyChoices(BaseChoiceIterator):
+    """Choices already in their final form: Django would otherwise walk the few hundred
+    options (a group's members, the taxonomy) again on every assignment to check their
+    shape."""
+
+    def __init__(self, choices: list[tuple[object, str]]):
+        self.choices = choices
+
+    def __iter__(self):
+        return iter(self.choices)
+
+    def __len__(self):
+        return len(self.choices)
+
+
 def set_choices(field: forms.Field, choices: list[tuple[int, str]], *, blank=True) -> None:
     """Show these options (already loaded), leaving the field's queryset to validate input."""
-    field.widget.choices = [EMPTY, *choices] if blank else choices
+    field.widget.choices = ReadyChoices([EMPTY, *choices] if blank else list(choices))
 
 
 class PreloadedChoiceField(forms.ModelChoiceField):
