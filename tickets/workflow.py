@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import AssignmentGroup, User
 from taxonomy.paths import LEVEL_FIELDS, validate_path
 
-from . import notifications, tallies
+from . import notifications, prepared, tallies
 from .models import (
     Attachment,
     CloseCode,
@@ -404,7 +404,15 @@ def _locked(ticket: Ticket) -> Ticket:
     # read before the wait and then returns no row at all. The group the caller already read
     # serves when the ticket is still in it (a group's name and L1 flag are settings, not
     # ticket state); otherwise it loads when needed.
-    fresh = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    found = prepared.instances(
+        "locked ticket",
+        Ticket,
+        lambda pk: Ticket.objects.select_for_update().filter(pk=pk),
+        ticket.pk,
+    )
+    if not found:
+        raise Ticket.DoesNotExist(f"ticket {ticket.pk} no longer exists")
+    fresh = found[0]
     group = ticket._state.fields_cache.get("assignment_group")
     if group is not None and group.pk == fresh.assignment_group_id:
         fresh.assignment_group = group
