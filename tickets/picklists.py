@@ -87,6 +87,11 @@ class PickLists:
         choice = self._by_id.get(kind, {}).get(pk)
         return choice.name if choice else None
 
+    def rows(self, kind: str) -> PickRows:
+        """The list's entries by id, as model instances (row()), for a form to validate a
+        choice against (common.PreloadedChoiceField)."""
+        return PickRows(self, kind)
+
     def row(self, kind: str, pk: int | None) -> models.Model | None:
         """The entry as a model instance holding its id and name; reading any other field of
         it loads that field from the database."""
@@ -96,6 +101,22 @@ class PickLists:
         # The values in the order of the model's fields: every pick list declares its name
         # first, after the id.
         return PICK_LIST_MODELS[kind].from_db(None, ["id", "name"], [choice.pk, choice.name])
+
+
+class PickRows:
+    """One pick list's loaded entries, looked up by id: ``pk in rows``, ``rows[pk]``."""
+
+    def __init__(self, pick_lists: PickLists, kind: str):
+        self.pick_lists, self.kind = pick_lists, kind
+
+    def __contains__(self, pk) -> bool:
+        return pk in self.pick_lists._by_id.get(self.kind, {})
+
+    def __getitem__(self, pk) -> models.Model:
+        row = self.pick_lists.row(self.kind, pk)
+        if row is None:
+            raise KeyError(pk)
+        return row
 
 
 def _select_part(kind: str, model, *, active: bool, ids: list[int]) -> tuple[str, list]:

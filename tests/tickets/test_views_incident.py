@@ -1183,3 +1183,31 @@ def test_pick_up_and_resolve_take_as_many_queries_on_a_small_and_a_large_ticket(
     assert Ticket.objects.get(pk=ticket.pk).status == S.RESOLVED
     for slug in ("pick-up", "resolve"):
         assert counts[slug, 1] == counts[slug, 20] <= 12, counts
+
+
+def test_pick_lists_accept_active_entries_and_a_ticket_keeps_its_retired_one(
+    l1_client, l1_agent, category
+):
+    from tickets.models import Location
+
+    office = Location.objects.create(name="Kantor Pusat")
+    retired = Location.objects.create(name="Gedung Lama", is_active=False)
+    url = reverse("tickets:create")
+    response = l1_client.post(url, incident_data(category, location=retired.pk))
+    assert response.status_code == 200
+    assert response.context["form"].errors["location"]
+    assert 'value="Budi Hartono"' in response.content.decode()  # what was typed is kept
+    response = l1_client.post(url, incident_data(category, location="99999"))
+    assert response.context["form"].errors["location"]
+    response = l1_client.post(url, incident_data(category, location=office.pk))
+    assert response.status_code == 302
+    ticket = Ticket.objects.get()
+    assert ticket.location == office
+    # Retired after it was chosen: the ticket keeps it, and saves other changes with it.
+    Ticket.objects.filter(pk=ticket.pk).update(location=retired)
+    ticket.refresh_from_db()
+    data = edit_data(ticket, short_description="Masih tidak bisa login", location=retired.pk)
+    response = l1_client.post(detail_url(ticket), data)
+    assert response.status_code == 302, response.context["edit_form"].errors
+    ticket.refresh_from_db()
+    assert (ticket.location, ticket.short_description) == (retired, "Masih tidak bisa login")

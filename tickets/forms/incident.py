@@ -25,7 +25,7 @@ from tickets.templatetags.estim import status_badge
 
 from ..history import show_moment
 from ..models import PRIORITY_MATRIX, Ticket, TicketEvent, compute_priority
-from ..picklists import PICK_LIST_MODELS, PickLists, load_users
+from ..picklists import PickLists, load_users
 from ..richtext import clean_html
 from ..validators import (
     ID_INPUT_LENGTH,
@@ -75,6 +75,16 @@ def _static(label: str, value: str, *, name: str) -> Markup:
     )
 
 
+# The selects filled from the pick lists, and the list of each.
+PICKED_FIELDS = {
+    "incident_type": "incident_type",
+    "location": "location",
+    "vendor": "vendor",
+    "template": "template",
+    "assignment_group": "group",
+}
+
+
 class IncidentForm(forms.ModelForm):
     """The incident's fields in the guide's two columns: Create New, and Save on the page.
 
@@ -110,7 +120,7 @@ class IncidentForm(forms.ModelForm):
     class Meta:
         model = Ticket
         fields = [*EDITABLE_FIELDS, "assignment_group"]
-        field_classes = {name: PreloadedChoiceField for name in LEVEL_FIELDS}
+        field_classes = {name: PreloadedChoiceField for name in (*LEVEL_FIELDS, *PICKED_FIELDS)}
         widgets = {
             "description": LongTextarea(attrs={"rows": 5}),
             "back_dated": forms.DateTimeInput(
@@ -204,9 +214,6 @@ class IncidentForm(forms.ModelForm):
         for depth, name in enumerate(LEVEL_FIELDS, start=1):
             field = self.fields[name]
             if validates:
-                field.queryset = Category.objects.filter(level=depth).filter(
-                    Q(is_active=True) | Q(pk=kept[name])
-                )
                 field.rows = {
                     row.pk: row
                     for row in found
@@ -221,19 +228,13 @@ class IncidentForm(forms.ModelForm):
                 if name_of_chosen:
                     options = [*options, (chosen, name_of_chosen)]
             set_choices(field, options)
-        for name, kind in (
-            ("incident_type", "incident_type"),
-            ("location", "location"),
-            ("vendor", "vendor"),
-            ("template", "template"),
-            ("assignment_group", "group"),
-        ):
+        for name, kind in PICKED_FIELDS.items():
             if name not in self.fields:
                 continue
             if validates:
-                self.fields[name].queryset = PICK_LIST_MODELS[kind].objects.filter(
-                    Q(is_active=True) | Q(pk=kept.get(name))
-                )
+                # What may be chosen: the list's active entries and the ticket's own value,
+                # which the pick lists hold already (no query per field).
+                self.fields[name].rows = pick_lists.rows(kind)
             set_choices(self.fields[name], pick_lists.choices(kind))
         group_id = (
             chosen_id(self, "assignment_group") if self.is_new else current.assignment_group_id
