@@ -48,8 +48,14 @@ def production_env(**overrides: str) -> dict[str, str]:
 # The queue indexes, written out independently of tickets/models.py: name -> (columns, orders).
 QUEUE_INDEXES = {
     "ticket_group_queue_idx": (["assignment_group_id", "status", "opened_at"], "ASC ASC DESC"),
-    "ticket_assignee_queue_idx": (["assigned_to_id", "status", "opened_at"], "ASC ASC DESC"),
-    "ticket_opener_queue_idx": (["opened_by_id", "status", "opened_at"], "ASC ASC DESC"),
+    "ticket_assignee_queue_idx": (
+        ["assigned_to_id", "status", "opened_at", "assignment_group_id", "id"],
+        "ASC ASC DESC ASC ASC",
+    ),
+    "ticket_opener_queue_idx": (
+        ["opened_by_id", "status", "opened_at", "assignment_group_id", "id"],
+        "ASC ASC DESC ASC ASC",
+    ),
     "ticket_status_opened_idx": (["status", "opened_at"], "ASC DESC"),
     "ticket_opened_idx": (["opened_at"], "DESC"),
     "ticket_subcat_status_idx": (["sub_category_id", "status"], "ASC ASC"),

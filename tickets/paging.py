@@ -26,7 +26,7 @@ class ReversiblePaginator(Paginator):
         # from the plain queryset, whose joins would keep the database off the index alone.
         self.columns = columns
         # near_rows(offset, limit, from_end): the same rows near an end of the list read by
-        # other means (a query compiled once, tickets/prepared.py), or None.
+        # other means (a query compiled once, tickets/prepared.py), or None where it has none.
         self.near_rows = near_rows
         if count is not None:
             # A total already known exactly (from the tallies) spares the COUNT query.
@@ -40,9 +40,10 @@ class ReversiblePaginator(Paginator):
             return super().page(number)
         from_end = bottom > self.count // 2
         offset = self.count - top if from_end else bottom
+        rows = None
         if self.near_rows is not None and offset <= self.NEAR:
             rows = self.near_rows(offset, top - bottom, from_end)
-        else:
+        if rows is None:
             queryset = self.object_list.reverse() if from_end else self.object_list
             rows = self._rows(queryset, offset, top - bottom, self.columns)
         if from_end:

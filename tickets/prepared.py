@@ -24,9 +24,10 @@ from django.db import connections
 from django.db.models import QuerySet
 
 Value = int | str
-# Far from any id or text the pages use; each stand-in is told apart by its place.
-_INT_MARK = -7_300_000_000
-_TEXT_MARK = "\x00stand-in-"
+# Two sets of stand-ins: a queryset is compiled with each, and only prepared when both give
+# the same SQL with the stand-ins in the same places (below _compile). Small enough for any
+# integer column, so the ORM never drops one as out of range.
+_STAND_INS = ((20_011, "\x00stand-in-a-"), (30_011, "\x00stand-in-b-"))
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ MAX_SHAPES = 2000
 _lock = threading.Lock()
 
 
-def _stand_ins(values: Sequence) -> tuple[list, dict]:
+def _stand_ins(values: Sequence, first_int: int, text: str) -> tuple[list, dict]:
     """Stand-in values of the same kinds, and which flat value each one is."""
     stand_ins, where, flat = [], {}, 0
 
@@ -53,7 +54,7 @@ def _stand_ins(values: Sequence) -> tuple[list, dict]:
         nonlocal flat
         if isinstance(value, bool) or not isinstance(value, int | str):
             raise TypeError(f"a prepared value must be a whole number or a string: {value!r}")
-        mark = _INT_MARK - flat if isinstance(value, int) else f"{_TEXT_MARK}{flat}"
+        mark = first_int + flat if isinstance(value, int) else f"{text}{flat}"
         where[mark] = flat
         flat += 1
         return mark
@@ -83,20 +84,37 @@ def _shape(values: Sequence) -> tuple:
     )
 
 
-def _compile(build: Callable[..., QuerySet], values: Sequence) -> _Compiled | None:
-    stand_ins, where = _stand_ins(values)
+def _compile_with(build, values: Sequence, first_int: int, text: str):
+    stand_ins, where = _stand_ins(values, first_int, text)
     queryset = build(*stand_ins)
     compiler = queryset.query.get_compiler(using=queryset.db)
     try:
         sql, params = compiler.as_sql()
     except EmptyResultSet:
-        return None
+        return queryset, compiler, None, (), ()
     slots = tuple(where.get(param) if isinstance(param, int | str) else None for param in params)
-    if any(str(mark) in sql for mark in where):
-        # A value was written into the SQL itself: this queryset cannot be prepared.
-        raise ValueError("a prepared value must stay a parameter of the SQL")
+    constants = tuple(
+        param if slot is None else None for param, slot in zip(params, slots, strict=True)
+    )
+    return queryset, compiler, sql, slots, constants
+
+
+def _compile(build: Callable[..., QuerySet], values: Sequence) -> _Compiled | None:
+    """The SQL with the place of each value among its parameters.
+
+    Compiled twice, with two sets of stand-ins: a value the ORM writes into the SQL, rewrites
+    (a pattern around a text) or drops (a condition it finds always true) shows as a
+    difference, and the queryset is then refused rather than run with the wrong values."""
+    (queryset, compiler, sql, slots, constants), (_q, _c, *other) = (
+        _compile_with(build, values, *stand_ins) for stand_ins in _STAND_INS
+    )
+    if [sql, slots, constants] != other:
+        raise ValueError("the values change this queryset's SQL: it cannot be prepared")
+    if sql is None:
+        return None
+    params = tuple(constants)
     columns = [column for column, *_rest in compiler.select[: compiler.col_count]]
-    return _Compiled(sql, tuple(params), slots, compiler.get_converters(columns), queryset.db)
+    return _Compiled(sql, params, slots, compiler.get_converters(columns), queryset.db)
 
 
 def sql(key: Hashable, build: Callable[..., QuerySet], *values) -> tuple[str, list] | None:

@@ -86,3 +86,27 @@ def test_header_counters_of_users_of_the_same_kind_are_their_own(
     # The ticket assigned to them in a group they never held is not theirs to see.
     assert header_counters(vendor) == {"my_ticket": 0, "my_assignment": 1, "my_group": 1}
     assert header_counters(MemberBackend().get_user(l1_agent2.pk))["my_ticket"] == 2
+
+
+def test_a_queryset_whose_sql_the_values_change_is_refused():
+    """A value the ORM rewrites (a pattern around a text) or may drop (a bound it finds
+    always true) cannot be bound later: such a queryset is refused, never run wrong."""
+    TicketFactory(short_description="Tidak bisa login")
+    with pytest.raises(ValueError):
+        prepared.rows(
+            "test contains",
+            lambda text: Ticket.objects.filter(short_description__icontains=text).values_list("pk"),
+            "login",
+        )
+
+
+def test_comparisons_on_small_integer_columns_are_bound_not_folded():
+    low, high = TicketFactory(), TicketFactory()
+    Ticket.objects.filter(pk=low.pk).update(version=1)
+    Ticket.objects.filter(pk=high.pk).update(version=9)
+
+    def newer(version):
+        return Ticket.objects.filter(version__gte=version).values_list("pk", flat=False)
+
+    assert prepared.rows("test version", newer, 5) == [(high.pk,)]
+    assert sorted(prepared.rows("test version", newer, 0)) == sorted([(low.pk,), (high.pk,)])

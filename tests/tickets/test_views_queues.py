@@ -604,3 +604,20 @@ def test_homepage_without_incidents_says_so_instead_of_blank_charts(l1_client):
     html = l1_client.get(reverse("tickets:home")).content.decode()
     assert html.count("No incidents yet.") == 2  # the sub category table and the status card
     assert 'id="chart-status"' not in html and 'id="chart-sub-category"' not in html
+
+
+def test_sorts_spelled_many_ways_share_one_compiled_query(l1_client, l1_group):
+    from tickets import prepared
+
+    TicketFactory.create_batch(3, assignment_group=l1_group)
+    url = reverse("tickets:queue", args=["all"])
+    newest_number_first = numbers(l1_client.get(f"{url}?sort=-number"))
+    assert newest_number_first == sorted(newest_number_first, reverse=True)
+
+    def page_shapes():
+        return {key for key in prepared._compiled if key[0][0] == "queue page"}
+
+    before = page_shapes()
+    for dashes in range(2, 12):
+        assert numbers(l1_client.get(f"{url}?sort={'-' * dashes}number")) == newest_number_first
+    assert page_shapes() == before

@@ -6,15 +6,11 @@ from django import template
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
-from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from ..queues import QUEUES, QUEUES_BY_SLUG
 
 register = template.Library()
-
-# The menu as drawn, by language, URL prefix, staff flag and the page it marks active.
-_menus: dict[tuple, SafeString] = {}
 
 
 @register.simple_tag(takes_context=True)
@@ -27,16 +23,23 @@ def menu(context):
     slug = match.kwargs.get("slug") if match else None
     # Only the queues' own slugs: a made-up address must not add menus to keep.
     slug = slug if slug in QUEUES_BY_SLUG else None
-    key = (get_language(), get_script_prefix(), user.is_staff, url_name, slug)
-    html = _menus.get(key)
-    if html is None:
-        html = render_to_string(
-            "_menu.html",
-            {"user": user, "menu_queues": QUEUES, "url_name": url_name, "slug": slug},
-        )
-        if not settings.DEBUG:  # (templates edited while developing show at once)
-            _menus[key] = html
-    return html
+    if settings.DEBUG:  # (templates edited while developing show at once)
+        return _draw_menu(user.is_staff, url_name, slug)
+    return _menu(get_language(), get_script_prefix(), user.is_staff, url_name, slug)
+
+
+@lru_cache(maxsize=256)
+def _menu(language, script_prefix, is_staff, url_name, slug) -> str:
+    """The menu as drawn for a language, URL prefix, staff flag and the page it marks (the
+    first two only key the cache: they are in effect while it draws)."""
+    return _draw_menu(is_staff, url_name, slug)
+
+
+def _draw_menu(is_staff, url_name, slug) -> str:
+    return render_to_string(
+        "_menu.html",
+        {"is_staff": is_staff, "menu_queues": QUEUES, "url_name": url_name, "slug": slug},
+    )
 
 
 @register.simple_tag(takes_context=True)

@@ -83,7 +83,9 @@ def queue(request, slug):
         _page_size(request.GET.get("per_page")),
         count=known,
         columns=lambda rows: rows.for_list(),
-        near_rows=None if filterset.is_bound else _unfiltered_rows(slug, sort, request.user),
+        near_rows=None
+        if filterset.is_bound or _page_size(request.GET.get("per_page")) != PAGE_SIZE
+        else _unfiltered_rows(slug, sort, request.user),
     )
     # A page number that is not a whole number above zero shows the first page; one past the
     # end shows the last.
@@ -101,19 +103,25 @@ def queue(request, slug):
 
 
 def _unfiltered_rows(slug: str, sort: str, user):
-    """A page of an unfiltered queue near one of its ends, read with a query compiled once
-    per queue, sort, kind of user, page size and position (tickets/prepared.py)."""
+    """The first or the last page of an unfiltered queue (the pages most asked for), read
+    with a query compiled once per queue, sort, kind of user and page size
+    (tickets/prepared.py); None for the other pages, which are read as usual."""
     sees_all, _groups = visibility_shape(user)
+    column = sort.lstrip("-")
+    # One name per order ("--number" sorts as "-number"), so the compiled shapes stay few.
+    sort = f"{'-' if sort.startswith('-') else ''}{column}" if column in SORTABLE else ""
 
-    def read(offset: int, limit: int, from_end: bool) -> list[dict]:
+    def read(offset: int, limit: int, from_end: bool) -> list[dict] | None:
+        if offset:
+            return None
+
         def build(pk, groups):
             stand_in = stand_in_user(pk, groups, sees_all=sees_all)
             tickets = queue_tickets(slug, stand_in).order_by(*ordering_for(sort))
             tickets = tickets.reverse() if from_end else tickets
-            return tickets.values_list(*LIST_COLUMNS)[offset : offset + limit]
+            return tickets.values_list(*LIST_COLUMNS)[:limit]
 
-        known_sort = sort if sort.lstrip("-") in SORTABLE else ""
-        key = ("queue page", slug, known_sort, sees_all, offset, limit, from_end)
+        key = ("queue page", slug, sort, sees_all, limit, from_end)
         found = prepared.rows(key, build, user.pk, user.group_ids())
         return [dict(zip(LIST_COLUMNS, row, strict=True)) for row in found]
 
