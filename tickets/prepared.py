@@ -133,13 +133,33 @@ def rows(key: Hashable, build: Callable[..., QuerySet], *values) -> list[tuple]:
     return _run(key, build, values)[1]
 
 
-def instances(key: Hashable, model, build: Callable[..., QuerySet], *values) -> list:
-    """Model instances with every column, from ``build(*values)`` (a queryset of ``model``)."""
+def instances(
+    key: Hashable, model, build: Callable[..., QuerySet], *values, related: str | None = None
+) -> list:
+    """Model instances with every column, from ``build(*values)`` (a queryset of ``model``),
+    and the row of one foreign key, ``related``, read in the same query (select_related)."""
     names = [field.attname for field in model._meta.concrete_fields]
+    columns = list(names)
+    if related is not None:
+        field = model._meta.get_field(related)
+        related_names = [each.attname for each in field.related_model._meta.concrete_fields]
+        columns += [f"{related}__{name}" for name in related_names]
     db, found = _run(
-        ("instances", key), lambda *stand_ins: build(*stand_ins).values_list(*names), values
+        ("instances", key, related),
+        lambda *stand_ins: build(*stand_ins).values_list(*columns),
+        values,
     )
-    return [model.from_db(db, names, row) for row in found]
+    loaded = []
+    for row in found:
+        instance = model.from_db(db, names, row[: len(names)])
+        if related is not None:
+            rest = row[len(names) :]
+            field.set_cached_value(
+                instance,
+                None if rest[0] is None else field.related_model.from_db(db, related_names, rest),
+            )
+        loaded.append(instance)
+    return loaded
 
 
 def _compiled_for(key: Hashable, build, values: Sequence) -> _Compiled | None:

@@ -110,3 +110,23 @@ def test_comparisons_on_small_integer_columns_are_bound_not_folded():
 
     assert prepared.rows("test version", newer, 5) == [(high.pk,)]
     assert sorted(prepared.rows("test version", newer, 0)) == sorted([(low.pk,), (high.pk,)])
+
+
+def test_instances_with_one_foreign_key_read_in_the_same_query(l1_group):
+    ticket = TicketFactory(assignment_group=l1_group, vendor=None)
+
+    def by_number(number):
+        return Ticket.objects.filter(number=number)
+
+    [loaded] = prepared.instances(
+        "test with group", Ticket, by_number, ticket.number, related="assignment_group"
+    )
+    [no_vendor] = prepared.instances(
+        "test with vendor", Ticket, by_number, ticket.number, related="vendor"
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assert loaded.assignment_group == l1_group
+        assert loaded.assignment_group.name == l1_group.name
+        assert loaded.assignment_group.is_l1 is True
+        assert no_vendor.vendor is None
+    assert len(queries) == 0
