@@ -29,15 +29,11 @@ LIST_COLUMNS = (
 )
 
 
-def visibility_shape(user: User) -> tuple[bool, int]:
-    """What the SQL of visible_to() depends on besides the ids: whether the user sees every
-    incident, and how many groups they are in."""
-    return (user.sees_all_incidents(), len(user.group_ids()))
-
-
 def stand_in_user(pk: int, group_ids, *, sees_all: bool) -> User:
     """A user with these ids who sees every incident or only their groups' (for compiling a
-    query once per visibility_shape; see tickets/prepared.py)."""
+    query once per kind of user, tickets/prepared.py: the SQL of visible_to() depends on
+    whether the user sees every incident, and on the number of their groups, which the
+    prepared shape counts)."""
     from accounts.models import AssignmentGroup, Company, User
 
     user = User(pk=pk)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import prepared
 from .models import HeldTally, Ticket, TicketTally
-from .querysets import TicketQuerySet, stand_in_user, visibility_shape
+from .querysets import TicketQuerySet, stand_in_user
 
 
 @dataclass(frozen=True)
@@ -169,7 +169,7 @@ def _header_querysets(user) -> dict[str, QuerySet]:
 def _header_parts(user) -> dict[str, tuple[str, list, bool] | None]:
     """The header's three counters, compiled once per kind of user (tickets/prepared.py):
     compiling the three querysets took longer than the database took to count them."""
-    sees_all, groups = visibility_shape(user)
+    sees_all = user.sees_all_incidents()
 
     def part(name):
         def build(pk, group_ids):

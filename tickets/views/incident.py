@@ -44,7 +44,7 @@ from ..history import (
 )
 from ..models import Attachment, Note, Ticket, TicketEvent, WatchListEntry
 from ..picklists import Person, PickLists, load_names
-from ..querysets import stand_in_user, visibility_shape
+from ..querysets import stand_in_user
 from ..workflow import TransitionNotAllowed
 
 Action = TicketEvent.Action
@@ -138,7 +138,7 @@ def _load(request, number: str, related: str | None = None) -> Ticket:
     with load_names() rather than join some fifteen tables here, a query PostgreSQL took
     about 15 ms to plan."""
     user = request.user
-    sees_all, _groups = visibility_shape(user)
+    sees_all = user.sees_all_incidents()
     found = prepared.instances(
         ("ticket by number", sees_all),
         Ticket,
@@ -598,7 +598,7 @@ def _page_rows(ticket: Ticket, user: User) -> dict[str, list]:
     """The rows of the tabs, each list in one query; the people and groups they name are
     set by _reference_rows. Related incidents the user may not see (a vendor's staff, say)
     are left out, as they are everywhere else."""
-    sees_all, _groups = visibility_shape(user)
+    sees_all = user.sees_all_incidents()
     return {
         "notes": note_rows(ticket),
         "events": event_rows(ticket),
