@@ -58,7 +58,10 @@ QUEUE_INDEXES = {
     ),
     "ticket_status_opened_idx": (["status", "opened_at"], "ASC DESC"),
     "ticket_opened_idx": (["opened_at"], "DESC"),
-    "ticket_subcat_status_idx": (["sub_category_id", "status"], "ASC ASC"),
+    "ticket_subcat_status_idx": (
+        ["sub_category_id", "status", "opened_at", "id"],
+        "ASC ASC DESC DESC",
+    ),
     "ticket_vip_opened_idx": (["opened_at"], "DESC"),
 }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 
 import django_filters
@@ -14,7 +15,7 @@ from accounts.models import AssignmentGroup, User
 from taxonomy.models import Category
 
 from . import prepared
-from .forms.common import EMPTY, ReadyChoices
+from .forms.common import EMPTY, ready
 from .models import ContactType, Priority, Ticket
 from .validators import ascii_digits
 
@@ -84,7 +85,7 @@ def _choice_rows():
 
 
 def _set_choices(field, choices: list[tuple[object, str]]) -> None:
-    field.choices = ReadyChoices([EMPTY, *choices])
+    field.choices = ready([EMPTY, *choices])
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:
@@ -101,10 +102,18 @@ class TicketFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(
         label=_("State"), field_name="status", choices=Ticket.Status.choices
     )
-    category = django_filters.TypedChoiceFilter(label=_("Category"), coerce=int)
-    sub_category = django_filters.TypedChoiceFilter(label=_("Sub Category"), coerce=int)
-    item_category = django_filters.TypedChoiceFilter(label=_("Item Category"), coerce=int)
-    item_name = django_filters.TypedChoiceFilter(label=_("Item Name"), coerce=int)
+    category = django_filters.TypedChoiceFilter(
+        label=_("Category"), field_name="category_id", coerce=int
+    )
+    sub_category = django_filters.TypedChoiceFilter(
+        label=_("Sub Category"), field_name="sub_category_id", coerce=int
+    )
+    item_category = django_filters.TypedChoiceFilter(
+        label=_("Item Category"), field_name="item_category_id", coerce=int
+    )
+    item_name = django_filters.TypedChoiceFilter(
+        label=_("Item Name"), field_name="item_name_id", coerce=int
+    )
     priority = django_filters.TypedChoiceFilter(
         label=_("Priority"), choices=Priority.choices, coerce=int
     )
@@ -149,6 +158,19 @@ class TicketFilter(django_filters.FilterSet):
         if self.is_shown or self.is_bound:
             self.form.fields["priority"].choices = [("", "---------"), *Priority.choices]
 
+    @classmethod
+    def get_form_class(cls):
+        """The form of the filters, built once: django-filter would build a new form class,
+        and a new field for each filter, on every page."""
+        if "_form_class" not in cls.__dict__:
+            filters = copy.deepcopy(cls.base_filters)  # (a filter keeps the field it makes)
+            cls._form_class = type(
+                f"{cls.__name__}Form",
+                (cls._meta.form,),
+                {name: filter_.field for name, filter_ in filters.items()},
+            )
+        return cls._form_class
+
     def values(self) -> dict:
         """The valid filter values (none when the query string sets no filter)."""
         return getattr(self.form, "cleaned_data", {}) if self.is_bound else {}
@@ -171,7 +193,6 @@ class TicketFilter(django_filters.FilterSet):
             else:
                 agents.append((pk, f"{first} {last}".strip() or name))
         for level, name in enumerate(LEVEL_FILTERS, start=1):
-            self.filters[name].field_name = f"{name}_id"
             _set_choices(self.form.fields[name], by_level[level])
         _set_choices(self.form.fields["group"], groups)
         _set_choices(self.form.fields["assigned_to"], agents)

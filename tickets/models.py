@@ -463,8 +463,12 @@ class Ticket(models.Model):
             # Incident Ticket and All Incident sorted by opening time, state filter.
             models.Index(fields=["status", "-opened_at"], name="ticket_status_opened_idx"),
             models.Index(fields=["-opened_at"], name="ticket_opened_idx"),
-            # Dashboard: counts by sub category.
-            models.Index(fields=["sub_category", "status"], name="ticket_subcat_status_idx"),
+            # Dashboard: counts by sub category. The Data Filter's sub category (and state)
+            # newest first: the page's rows are the index's first entries.
+            models.Index(
+                fields=["sub_category", "status", "-opened_at", "-id"],
+                name="ticket_subcat_status_idx",
+            ),
             # Assigned To My Group read page by page: the open tickets of a group in list order,
             # so a page deep in the queue is found by reading this index alone.
             models.Index(

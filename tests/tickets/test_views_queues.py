@@ -621,3 +621,59 @@ def test_sorts_spelled_many_ways_share_one_compiled_query(l1_client, l1_group):
     for dashes in range(2, 12):
         assert numbers(l1_client.get(f"{url}?sort={'-' * dashes}number")) == newest_number_first
     assert page_shapes() == before
+
+
+def selected_options(html: str, name: str) -> list[str]:
+    """The values of a select's selected options."""
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', html, re.S).group(1)
+    return re.findall(r'<option value="([^"]*)" selected>', select)
+
+
+def test_the_filter_options_drawn_once_mark_each_page_s_own_choice(l1_client, l1_group):
+    """The Data Filter's options are drawn once and shared: each page still marks only its
+    own choice, and a new group shows up at once."""
+    from tests.factories import AssignmentGroupFactory
+
+    first, second = AssignmentGroupFactory(name="First & co"), AssignmentGroupFactory(name="2nd")
+    html = l1_client.get(queue_url("all", group=first.pk)).content.decode()
+    assert selected_options(html, "group") == [str(first.pk)]
+    assert "First &amp; co</option>" in html
+    html = l1_client.get(queue_url("all", group=second.pk)).content.decode()
+    assert selected_options(html, "group") == [str(second.pk)]
+    html = l1_client.get(queue_url("all", filter=1)).content.decode()
+    assert selected_options(html, "group") == [""]
+    AssignmentGroupFactory(name="Added since")
+    html = l1_client.get(queue_url("all", filter=1)).content.decode()
+    assert "Added since</option>" in html
+
+
+def test_equal_choices_are_one_object_per_language():
+    from django.utils import translation
+
+    from tickets.forms.common import ready
+
+    choices = [(1, "Satu"), (2, "Dua")]
+    assert ready(choices) is ready(list(choices))
+    assert ready(choices) is not ready([(1, "Satu"), (2, "Dua"), (3, "Tiga")])
+    with translation.override("en"):
+        english = ready(choices)
+    with translation.override("id"):
+        assert ready(choices) is not english
+        assert ready(choices) is ready(choices)
+
+
+def test_shared_options_keep_their_escaping_and_mark_one_choice():
+    from django.utils.safestring import mark_safe
+
+    from tickets.forms.common import ready
+    from tickets.forms.render import options
+
+    choices = ready([("", "---------"), (1, "A <b>"), (2, mark_safe("<i>B</i>")), (11, "C")])
+    assert options(choices, "1") == (
+        '<option value="">---------</option><option value="1" selected>A &lt;b&gt;</option>'
+        '<option value="2"><i>B</i></option><option value="11">C</option>'
+    )
+    assert options(choices, None).count(" selected") == 0
+    assert options(choices, "11").count(" selected") == 1
+    assert '<option value="11" selected>' in options(choices, "11")
+    assert options([(1, "x"), ("Group", [(2, "y")])], "1") is None

@@ -1,8 +1,11 @@
 """What the incident pages' forms share: how a select shows its preloaded options."""
 
+from functools import lru_cache
+
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.choices import BaseChoiceIterator
+from django.utils.translation import get_language
 
 from ..validators import parse_id
 
@@ -23,10 +26,15 @@ def chosen_id(form: forms.BaseForm, name: str) -> int | None:
 class ReadyChoices(BaseChoiceIterator):
     """Choices already in their final form: Django would otherwise walk the few hundred
     options (a group's members, the taxonomy) again on every assignment to check their
-    shape."""
+    shape.
+
+    The same choices are the same object on every page that shows them (``ready``), so their
+    options are drawn once (``html``, kept by forms/render.py).
+    """
 
     def __init__(self, choices: list[tuple[object, str]]):
         self.choices = choices
+        self.html: str | None = None
 
     def __iter__(self):
         return iter(self.choices)
@@ -35,9 +43,20 @@ class ReadyChoices(BaseChoiceIterator):
         return len(self.choices)
 
 
+@lru_cache(maxsize=256)
+def _ready(language: str | None, choices: tuple) -> ReadyChoices:
+    # The language keys the cache too: a translated label is drawn in the page's language.
+    return ReadyChoices(list(choices))
+
+
+def ready(choices) -> ReadyChoices:
+    """These choices as shown before, if they were: equal choices give the same object."""
+    return _ready(get_language(), tuple(choices))
+
+
 def set_choices(field: forms.Field, choices: list[tuple[int, str]], *, blank=True) -> None:
     """Show these options (already loaded), leaving the field's queryset to validate input."""
-    field.widget.choices = ReadyChoices([EMPTY, *choices] if blank else list(choices))
+    field.widget.choices = ready([EMPTY, *choices] if blank else choices)
 
 
 class PreloadedChoiceField(forms.ModelChoiceField):

@@ -23,6 +23,8 @@ from django.forms.widgets import Input
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from .common import ReadyChoices
+
 # The incident form's grid: the label's and the control's columns.
 LABEL_COLUMN = "col-sm-4"
 CONTROL_COLUMN = "col-sm-8"
@@ -75,28 +77,50 @@ def _control_class(widget: forms.Widget) -> str:
     return "form-control"
 
 
+def options(choices, current: str | None) -> str | None:
+    """The <option>s of a select, the one of value ``current`` selected; None for option
+    groups, which Django must draw.
+
+    Choices that are ``common.ReadyChoices`` are drawn once and kept with them: the same
+    names and categories fill the selects of every page.
+    """
+    drawn = getattr(choices, "html", None)
+    if drawn is None:
+        drawn = _draw_options(choices)
+        if drawn is None:
+            return None
+        if isinstance(choices, ReadyChoices):
+            choices.html = drawn
+    if current is None:
+        return drawn
+    unselected = f'<option value="{escape(current)}">'
+    return drawn.replace(unselected, f"{unselected[:-1]} selected>", 1)
+
+
+def _draw_options(choices) -> str | None:
+    drawn = []
+    for value, label in choices:
+        if isinstance(label, list | tuple):
+            return None  # option groups
+        value = "" if value is None else str(value)
+        if hasattr(label, "__html__"):
+            drawn.append(f'<option value="{escape(value)}">{_esc(label)}</option>')
+        else:
+            drawn.append(option_html(value, str(label)))
+    return "".join(drawn)
+
+
 def _select(bound: forms.BoundField, attrs: dict) -> str | None:
     """A select and its options, or None for one Django must draw (groups, multiple)."""
     widget = bound.field.widget
     if widget.allow_multiple_selected:
         return None
     current = widget.format_value(bound.value())
-    options, has_selected = [], False
-    for value, label in widget.choices:
-        if isinstance(label, list | tuple):
-            return None  # option groups
-        value = "" if value is None else str(value)
-        selected = not has_selected and value in current
-        has_selected = has_selected or selected
-        if selected or hasattr(label, "__html__"):
-            options.append(
-                f'<option value="{_esc(value)}"{" selected" if selected else ""}>'
-                f"{_esc(label)}</option>"
-            )
-        else:
-            options.append(option_html(value, str(label)))
+    drawn = options(widget.choices, current[0] if current else None)
+    if drawn is None:
+        return None
     html_attrs = _attrs({**widget.attrs, **attrs})
-    return f'<select name="{_esc(bound.html_name)}"{html_attrs}>{"".join(options)}</select>'
+    return f'<select name="{_esc(bound.html_name)}"{html_attrs}>{drawn}</select>'
 
 
 def control(bound: forms.BoundField) -> SafeString:
