@@ -101,6 +101,8 @@ class Agent(threading.Thread):
     def run(self):
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         rng = random.Random(id(self))
+        # Agents start one think time apart, as they come to their desks, not all at once.
+        time.sleep(rng.uniform(*self.think))
         while time.monotonic() < self.until:
             path = rng.choice(self.paths)
             started = time.perf_counter()
