@@ -5,7 +5,8 @@ from functools import cache
 from django.contrib.auth.backends import ModelBackend
 from django.db import connection
 
-from .models import AssignmentGroup, Company, User
+from . import reference
+from .models import AssignmentGroup, Company, ReferenceVersion, User
 
 # The group and company columns each row adds to the user's, in this order.
 GROUP_COLUMNS = ("id", "name", "company_id", "is_l1")
@@ -15,7 +16,8 @@ COMPANY_COLUMNS = ("id", "name", "is_vendor")
 @cache
 def _user_with_groups_sql() -> str:
     """The user's row once per active group (once with no group when in none), the groups in
-    the order User.active_groups() gives them.
+    the order User.active_groups() gives them, and the version of the reference data
+    (reference.py).
 
     Written as SQL, from the models' own tables and columns: the same query through the ORM
     took longer to compile than the database took to answer it, on every request.
@@ -25,8 +27,12 @@ def _user_with_groups_sql() -> str:
     user_columns = ", ".join(f"u.{qn(field.column)}" for field in User._meta.concrete_fields)
     group_columns = ", ".join(f"g.{qn(column)}" for column in GROUP_COLUMNS)
     company_columns = ", ".join(f"c.{qn(column)}" for column in COMPANY_COLUMNS)
+    version = (
+        f"(SELECT v.{qn('number')} FROM {qn(ReferenceVersion._meta.db_table)} v "
+        f"WHERE v.{qn('id')} = 1)"
+    )
     return (
-        f"SELECT {user_columns}, {group_columns}, {company_columns} "
+        f"SELECT {user_columns}, {group_columns}, {company_columns}, {version} "
         f"FROM {qn(User._meta.db_table)} u "
         f"LEFT JOIN {qn(membership)} m ON m.{qn('user_id')} = u.{qn('id')} "
         f"LEFT JOIN {qn(AssignmentGroup._meta.db_table)} g "
@@ -65,12 +71,13 @@ class MemberBackend(ModelBackend):
             group = AssignmentGroup.from_db(
                 connection.alias, GROUP_COLUMNS, (*group_values[:3], bool(group_values[3]))
             )
-            company_id, company_name, is_vendor = row[width + len(GROUP_COLUMNS) :]
+            company_id, company_name, is_vendor = row[width + len(GROUP_COLUMNS) : -1]
             group.company = Company.from_db(
                 connection.alias, COMPANY_COLUMNS, (company_id, company_name, bool(is_vendor))
             )
             groups.append(group)
         user.set_active_groups(groups)
+        reference.read_in_request(rows[0][-1])
         return user if self.user_can_authenticate(user) else None
 
 

@@ -129,3 +129,20 @@ class User(AbstractUser):
             if group.pk == self.current_group_id:
                 return group
         return groups[0] if groups else None
+
+
+class ReferenceVersion(models.Model):
+    """The version of the reference data the pages' selects show: the taxonomy, the pick
+    lists, the groups, their members and the people's names (accounts/reference.py).
+
+    One row. Database triggers (tickets migration 0011) give it a new random number on every
+    change to those tables, however it is made: the admin, a fixture, an import, plain SQL.
+    """
+
+    number = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("reference data version")
+
+    def __str__(self):
+        return str(self.number)

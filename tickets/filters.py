@@ -11,11 +11,12 @@ from django.db.models import Case, CharField, F, IntegerField, OrderBy, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import reference
 from accounts.models import AssignmentGroup, User
 from taxonomy.models import Category
 
 from . import prepared
-from .forms.common import EMPTY, ready
+from .forms.common import EMPTY, ReadyChoices
 from .models import ContactType, Priority, Ticket
 from .validators import ascii_digits
 
@@ -84,8 +85,21 @@ def _choice_rows():
     )
 
 
-def _set_choices(field, choices: list[tuple[object, str]]) -> None:
-    field.choices = ready([EMPTY, *choices])
+def _filter_choices() -> dict[str, ReadyChoices]:
+    """Each choice filter's options, from one query."""
+    by_level: dict[int, list[tuple[int, str]]] = {1: [], 2: [], 3: [], 4: []}
+    groups, agents = [], []
+    for kind, pk, name, first, last, level, _order in prepared.rows("filter choices", _choice_rows):
+        if kind == "c":
+            by_level[level].append((pk, name))
+        elif kind == "g":
+            groups.append((pk, name))
+        else:
+            agents.append((pk, f"{first} {last}".strip() or name))
+    options = {name: by_level[level] for level, name in enumerate(LEVEL_FILTERS, start=1)}
+    options |= {"group": groups, "assigned_to": agents}
+    # Shared by the pages that show them, so each select's options are drawn once.
+    return {name: ReadyChoices([EMPTY, *choices]) for name, choices in options.items()}
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:
@@ -180,22 +194,10 @@ class TicketFilter(django_filters.FilterSet):
         return any(self.data.get(name) for name in self.filters)
 
     def _load_choices(self):
-        """The choices of the taxonomy levels, the groups and the agents, in one query."""
-        by_level: dict[int, list[tuple[int, str]]] = {1: [], 2: [], 3: [], 4: []}
-        groups, agents = [], []
-        for kind, pk, name, first, last, level, _order in prepared.rows(
-            "filter choices", _choice_rows
-        ):
-            if kind == "c":
-                by_level[level].append((pk, name))
-            elif kind == "g":
-                groups.append((pk, name))
-            else:
-                agents.append((pk, f"{first} {last}".strip() or name))
-        for level, name in enumerate(LEVEL_FILTERS, start=1):
-            _set_choices(self.form.fields[name], by_level[level])
-        _set_choices(self.form.fields["group"], groups)
-        _set_choices(self.form.fields["assigned_to"], agents)
+        """The choices of the taxonomy levels, the groups and the agents: one query, kept
+        between requests while the reference data is unchanged (accounts/reference.py)."""
+        for name, choices in reference.kept("filter choices", _filter_choices).items():
+            self.form.fields[name].choices = choices
 
     def filter_number(self, queryset, name, value):
         """A whole number, its beginning (INC-2026-), or only its digits as agents say it

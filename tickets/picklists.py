@@ -11,15 +11,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from itertools import groupby
 from typing import NamedTuple
 
 from django.db import connection, models
-from django.db.models import Exists, OuterRef, Q
 
+from accounts import reference
 from accounts.models import AssignmentGroup, User
 from taxonomy.models import Category
 
-from . import prepared
 from .models import CloseCode, IncidentType, Location, Template, Vendor
 
 PICK_LIST_MODELS = {
@@ -40,38 +40,32 @@ class Choice:
     name: str
     parent_id: int | None
     order: int
+    is_active: bool
 
 
 class PickLists:
-    """The rows of several admin-edited pick lists, loaded together in one query (a UNION).
+    """The entries of several admin-edited pick lists.
 
     ``active`` names the lists whose active entries are wanted; ``keep`` adds entries by id
     even when inactive (a ticket's current values, the values its history mentions), so an
-    old ticket stays valid and readable after an entry is deactivated. The incident page's
-    query-count test counts on this being a single query.
+    old ticket stays valid and readable after an entry is deactivated. Every entry of every
+    list is read in one query, and kept between requests while the reference data is
+    unchanged (accounts/reference.py): the incident page's query-count test counts on this.
     """
 
     def __init__(self, active: Iterable[str] = (), keep: dict[str, set[int]] | None = None):
         keep = {kind: {pk for pk in ids if pk} for kind, ids in (keep or {}).items()}
         active = set(active)
-        parts, params = [], []
-        for kind, model in PICK_LIST_MODELS.items():
-            ids = sorted(keep.get(kind, set()))
-            if kind not in active and not ids:
-                continue
-            sql, part_params = _select_part(kind, model, active=kind in active, ids=ids)
-            parts.append(sql)
-            params += part_params
-        rows = []
-        if parts:
-            with connection.cursor() as cursor:
-                cursor.execute(" UNION ALL ".join(parts), params)
-                rows = cursor.fetchall()
+        wanted = [kind for kind in PICK_LIST_MODELS if kind in active or keep.get(kind)]
+        every = reference.kept("pick lists", _every_entry) if wanted else {}
         self._rows: dict[str, list[Choice]] = defaultdict(list)
-        for kind, pk, name, parent_id, order in rows:
-            self._rows[kind].append(Choice(pk, name, parent_id, order))
-        for choices in self._rows.values():
-            choices.sort(key=lambda c: (c.order, c.name.lower()))
+        for kind in wanted:
+            ids, shows_active = keep.get(kind, set()), kind in active
+            self._rows[kind] = [
+                choice
+                for choice in every.get(kind, ())
+                if (shows_active and choice.is_active) or choice.pk in ids
+            ]
         self._by_id = {
             kind: {choice.pk: choice for choice in choices} for kind, choices in self._rows.items()
         }
@@ -119,29 +113,37 @@ class PickRows:
         return row
 
 
-def _select_part(kind: str, model, *, active: bool, ids: list[int]) -> tuple[str, list]:
-    """One list's part of the UNION: (kind, id, name, parent, order) of its active entries
-    and of those kept by id.
+def _every_entry() -> dict[str, list[Choice]]:
+    """Every entry of every pick list, active or not, each list in its order."""
+    with connection.cursor() as cursor:
+        cursor.execute(_every_entry_sql())
+        rows = cursor.fetchall()
+    every: dict[str, list[Choice]] = defaultdict(list)
+    for kind, pk, name, parent_id, order, is_active in rows:
+        every[kind].append(Choice(pk, name, parent_id, order, bool(is_active)))
+    for choices in every.values():
+        choices.sort(key=lambda c: (c.order, c.name.lower()))
+    return dict(every)
 
-    Written as SQL: built through the ORM, the union of up to seven annotated querysets took
-    three times longer to compile than to run, on every incident page.
+
+@cache
+def _every_entry_sql() -> str:
+    """(kind, id, name, parent, order, active) of every list's entries, as one UNION.
+
+    Written as SQL: built through the ORM, the union of seven annotated querysets took three
+    times longer to compile than to run.
     """
     qn = connection.ops.quote_name
-    parent = qn("parent_id") if kind == "taxonomy" else "NULL"
-    order = "0" if kind == "group" else qn("order")
-    conditions, params = [], []
-    if active:
-        conditions.append(f"{qn('is_active')} = %s")
-        params.append(True)
-    if ids:
-        conditions.append(f"{qn('id')} IN ({', '.join(['%s'] * len(ids))})")
-        params += ids
-    # The kind is one of PICK_LIST_MODELS' own names, never input.
-    sql = (
-        f"SELECT '{kind}', {qn('id')}, {qn('name')}, {parent}, {order} "
-        f"FROM {qn(model._meta.db_table)} WHERE {' OR '.join(conditions)}"
-    )
-    return sql, params
+    parts = []
+    for kind, model in PICK_LIST_MODELS.items():
+        parent = qn("parent_id") if kind == "taxonomy" else "NULL"
+        order = "0" if kind == "group" else qn("order")
+        # The kind is one of PICK_LIST_MODELS' own names, never input.
+        parts.append(
+            f"SELECT '{kind}', {qn('id')}, {qn('name')}, {parent}, {order}, {qn('is_active')} "
+            f"FROM {qn(model._meta.db_table)}"
+        )
+    return " UNION ALL ".join(parts)
 
 
 @cache
@@ -213,25 +215,28 @@ PERSON_COLUMNS = ("id", "username", "first_name", "last_name", "is_active")
 
 def load_users(group_id: int | None, extra: Iterable[int] = ()) -> list[Person]:
     """The active members of a group, flagged ``is_member``, and the users given by id (e.g.
-    those a ticket's history mentions), by name; one query."""
-    extra = sorted({pk for pk in extra if pk})
+    those a ticket's history mentions), by name. Everyone is read in one query, and kept
+    between requests while the reference data is unchanged (accounts/reference.py)."""
+    extra = {pk for pk in extra if pk}
+    return [
+        Person(*row, is_member=is_member)
+        for row, groups in reference.kept("people", _everyone)
+        if ((is_member := group_id in groups) and row[-1]) or row[0] in extra
+    ]
 
-    def build(group, extra_ids):
-        membership = AssignmentGroup.members.through.objects.filter(
-            assignmentgroup_id=group, user_id=OuterRef("pk")
-        )
-        wanted = Q(pk__in=extra_ids)
-        if group_id:
-            wanted |= Q(is_member=True, is_active=True)
-        return (
-            User.objects.annotate(is_member=Exists(membership))
-            .filter(wanted)
-            .order_by("first_name", "last_name", "username")
-            .values_list(*PERSON_COLUMNS, "is_member")
-        )
 
-    rows = prepared.rows(("users", bool(group_id)), build, group_id or 0, extra)
-    return [Person(*row) for row in rows]
+def _everyone() -> list[tuple[tuple, frozenset[int]]]:
+    """Every user's PERSON_COLUMNS, by name, with the ids of the groups they belong to."""
+    rows = (
+        User.objects.order_by("first_name", "last_name", "username")
+        .values_list(*PERSON_COLUMNS, "assignment_groups")
+        .iterator()
+    )
+    people: list[tuple[tuple, frozenset[int]]] = []
+    for (pk, *columns), memberships in groupby(rows, key=lambda row: row[:-1]):
+        groups = frozenset(row[-1] for row in memberships if row[-1] is not None)
+        people.append(((pk, *columns), groups))
+    return people
 
 
 def load_names(

@@ -399,6 +399,9 @@ def test_queue_with_the_filter_panel_query_count_is_flat(
     with django_assert_num_queries(5):
         response = l1_client.get(queue_url("my-group", filter=1))
     assert b'id="data-filter"' in response.content
+    # the choices are kept while the reference data is unchanged
+    with django_assert_num_queries(4):
+        l1_client.get(queue_url("my-group", filter=1))
 
 
 def test_an_unknown_group_in_the_filter_is_reported(l1_client):
