@@ -68,8 +68,11 @@ class MemberBackend(ModelBackend):
             group_values = row[width : width + len(GROUP_COLUMNS)]
             if group_values[0] is None:
                 continue
+            # Only active groups are joined.
             group = AssignmentGroup.from_db(
-                connection.alias, GROUP_COLUMNS, (*group_values[:3], bool(group_values[3]))
+                connection.alias,
+                (*GROUP_COLUMNS, "is_active"),
+                (*group_values[:3], bool(group_values[3]), True),
             )
             company_id, company_name, is_vendor = row[width + len(GROUP_COLUMNS) : -1]
             group.company = Company.from_db(

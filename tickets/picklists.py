@@ -41,6 +41,7 @@ class Choice:
     parent_id: int | None
     order: int
     is_active: bool
+    level: int | None  # (the taxonomy's)
 
 
 class PickLists:
@@ -57,7 +58,7 @@ class PickLists:
         keep = {kind: {pk for pk in ids if pk} for kind, ids in (keep or {}).items()}
         active = set(active)
         wanted = [kind for kind in PICK_LIST_MODELS if kind in active or keep.get(kind)]
-        every = reference.kept("pick lists", _every_entry) if wanted else {}
+        every = reference.kept("pick lists", _every_entry).ordered if wanted else {}
         self._rows: dict[str, list[Choice]] = defaultdict(list)
         for kind in wanted:
             ids, shows_active = keep.get(kind, set()), kind in active
@@ -87,14 +88,16 @@ class PickLists:
         return PickRows(self, kind)
 
     def row(self, kind: str, pk: int | None) -> models.Model | None:
-        """The entry as a model instance holding its id and name; reading any other field of
-        it loads that field from the database."""
+        """The entry as a model instance holding its id, name and whether it is active;
+        reading any other field of it loads that field from the database."""
         choice = self._by_id.get(kind, {}).get(pk)
         if choice is None:
             return None
         # The values in the order of the model's fields: every pick list declares its name
-        # first, after the id.
-        return PICK_LIST_MODELS[kind].from_db(None, ["id", "name"], [choice.pk, choice.name])
+        # first, after the id, and whether it is active after that.
+        return PICK_LIST_MODELS[kind].from_db(
+            None, ["id", "name", "is_active"], [choice.pk, choice.name, choice.is_active]
+        )
 
 
 class PickRows:
@@ -113,22 +116,42 @@ class PickRows:
         return row
 
 
-def _every_entry() -> dict[str, list[Choice]]:
-    """Every entry of every pick list, active or not, each list in its order."""
+class Entries(NamedTuple):
+    """Every entry of every pick list, active or not: each list in its order, and by id."""
+
+    ordered: dict[str, list[Choice]]
+    by_id: dict[str, dict[int, Choice]]
+
+
+def _every_entry() -> Entries:
     with connection.cursor() as cursor:
         cursor.execute(_every_entry_sql())
         rows = cursor.fetchall()
-    every: dict[str, list[Choice]] = defaultdict(list)
-    for kind, pk, name, parent_id, order, is_active in rows:
-        every[kind].append(Choice(pk, name, parent_id, order, bool(is_active)))
-    for choices in every.values():
+    ordered: dict[str, list[Choice]] = defaultdict(list)
+    for kind, pk, name, parent_id, order, is_active, level in rows:
+        ordered[kind].append(Choice(pk, name, parent_id, order, bool(is_active), level))
+    for choices in ordered.values():
         choices.sort(key=lambda c: (c.order, c.name.lower()))
-    return dict(every)
+    by_id = {kind: {c.pk: c for c in choices} for kind, choices in ordered.items()}
+    return Entries(dict(ordered), by_id)
+
+
+def categories(ids: Iterable[int | None]) -> list[Category]:
+    """The taxonomy entries with these ids, active or not, as model instances holding their
+    id, name, parent, level and whether they are active (one query, or none while the
+    reference data is kept: accounts/reference.py)."""
+    entries = reference.kept("pick lists", _every_entry).by_id.get("taxonomy", {})
+    found = [entries[pk] for pk in ids if pk in entries]
+    columns = ["id", "name", "parent_id", "level", "is_active"]
+    return [
+        Category.from_db(None, columns, [c.pk, c.name, c.parent_id, c.level, c.is_active])
+        for c in found
+    ]
 
 
 @cache
 def _every_entry_sql() -> str:
-    """(kind, id, name, parent, order, active) of every list's entries, as one UNION.
+    """(kind, id, name, parent, order, active, level) of every list's entries, as one UNION.
 
     Written as SQL: built through the ORM, the union of seven annotated querysets took three
     times longer to compile than to run.
@@ -136,12 +159,12 @@ def _every_entry_sql() -> str:
     qn = connection.ops.quote_name
     parts = []
     for kind, model in PICK_LIST_MODELS.items():
-        parent = qn("parent_id") if kind == "taxonomy" else "NULL"
+        parent, level = (qn("parent_id"), qn("level")) if kind == "taxonomy" else ("NULL", "NULL")
         order = "0" if kind == "group" else qn("order")
         # The kind is one of PICK_LIST_MODELS' own names, never input.
         parts.append(
-            f"SELECT '{kind}', {qn('id')}, {qn('name')}, {parent}, {order}, {qn('is_active')} "
-            f"FROM {qn(model._meta.db_table)}"
+            f"SELECT '{kind}', {qn('id')}, {qn('name')}, {parent}, {order}, {qn('is_active')}, "
+            f"{level} FROM {qn(model._meta.db_table)}"
         )
     return " UNION ALL ".join(parts)
 

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from taxonomy.models import Category
 from tests.factories import (
     AssignmentGroupFactory,
     CategoryFactory,
@@ -1222,3 +1223,41 @@ def test_pick_lists_accept_active_entries_and_a_ticket_keeps_its_retired_one(
     assert response.status_code == 302, response.context["edit_form"].errors
     ticket.refresh_from_db()
     assert (ticket.location, ticket.short_description) == (retired, "Masih tidak bisa login")
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_create_takes_as_many_queries_whatever_the_lists_hold(
+    l1_client, l1_group, category, rows, django_assert_num_queries
+):
+    for index in range(rows):
+        CategoryFactory(parent=category)
+        UserFactory(groups=[l1_group])
+        Template.objects.create(name=f"Template {index}")
+    url = reverse("tickets:create")
+    # session, user with groups, pick lists (every entry, one UNION), users (Assigned To),
+    # then the writes in a savepoint (the test's transaction holds the request): number,
+    # ticket, tally, holding, held tally, history
+    with django_assert_num_queries(12):
+        assert l1_client.post(url, incident_data(category)).status_code == 302
+    # ... and neither lists nor users while the reference data is unchanged
+    with django_assert_num_queries(10):
+        assert l1_client.post(url, incident_data(category)).status_code == 302
+
+
+def test_a_retired_category_is_refused_on_a_new_ticket_and_kept_on_an_old_one(l1_client, category):
+    sub = CategoryFactory(name="LOGIN", parent=category)
+    url = reverse("tickets:create")
+    assert l1_client.post(url, incident_data(category, sub_category=sub.pk)).status_code == 302
+    ticket = Ticket.objects.get()
+    Category.objects.filter(pk=sub.pk).update(is_active=False)
+    response = l1_client.post(url, incident_data(category, sub_category=sub.pk))
+    assert response.status_code == 200
+    assert response.context["form"].errors["sub_category"]
+    other = CategoryFactory(name="SERVER")
+    response = l1_client.post(url, incident_data(other, sub_category=sub.pk))
+    assert response.context["form"].errors["sub_category"]
+    data = edit_data(ticket, short_description="Masih gagal", sub_category=sub.pk)
+    response = l1_client.post(detail_url(ticket), data)
+    assert response.status_code == 302, response.context["edit_form"].errors
+    ticket.refresh_from_db()
+    assert (ticket.sub_category, ticket.short_description) == (sub, "Masih gagal")

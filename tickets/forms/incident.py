@@ -19,13 +19,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from taxonomy.models import Category
 from taxonomy.paths import LEVEL_FIELDS, validate_path
 from tickets.templatetags.estim import status_badge
 
 from ..history import show_moment
 from ..models import PRIORITY_MATRIX, Ticket, TicketEvent, compute_priority
-from ..picklists import PickLists, load_users
+from ..picklists import PickLists, categories, load_users
 from ..richtext import clean_html
 from ..validators import (
     ID_INPUT_LENGTH,
@@ -208,9 +207,8 @@ class IncidentForm(forms.ModelForm):
                 },
             )
         if validates:
-            # The four chosen levels, found in one query.
-            chosen_levels = [chosen_id(self, name) for name in LEVEL_FIELDS]
-            found = list(Category.objects.filter(pk__in=[pk for pk in chosen_levels if pk]))
+            # The four chosen levels, active or not, among the kept pick lists.
+            found = categories(chosen_id(self, name) for name in LEVEL_FIELDS)
         for depth, name in enumerate(LEVEL_FIELDS, start=1):
             field = self.fields[name]
             if validates:
