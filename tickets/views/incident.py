@@ -21,8 +21,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import User
-
 from .. import prepared, workflow
 from ..forms import (
     ACTION_FORMS,
@@ -35,14 +33,13 @@ from ..forms import (
 )
 from ..history import (
     HistoryLabels,
-    event_rows,
     history_stream,
     note_entry,
-    note_rows,
     show_moment,
     stream_html,
 )
-from ..models import Attachment, Note, Ticket, TicketEvent, WatchListEntry
+from ..models import Note, Ticket, TicketEvent
+from ..page_rows import page_rows
 from ..picklists import Person, PickLists, load_names
 from ..querysets import stand_in_user
 from ..workflow import TransitionNotAllowed
@@ -546,7 +543,7 @@ def _render_page(request, ticket, *, forms=None, conflict=None, tab="notes", sta
     """Render the incident page. ``forms`` holds bound forms that were refused (shown with
     their errors and input); ``conflict`` the history entries a lost update missed."""
     user, forms, conflict = request.user, forms or {}, list(conflict or [])
-    rows = _page_rows(ticket, user)
+    rows = page_rows(ticket, user)
     actions = sorted(
         workflow.available_actions(ticket, user),
         key=lambda code: PAGE_ACTIONS.index(ACTIONS_BY_CODE[code]),
@@ -592,41 +589,6 @@ def _render_page(request, ticket, *, forms=None, conflict=None, tab="notes", sta
         **_tab_forms(ticket, user, forms, writable),
     }
     return render(request, "tickets/incident_detail.html", context, status=status)
-
-
-def _page_rows(ticket: Ticket, user: User) -> dict[str, list]:
-    """The rows of the tabs, each list in one query; the people and groups they name are
-    set by _reference_rows. Related incidents the user may not see (a vendor's staff, say)
-    are left out, as they are everywhere else."""
-    sees_all = user.sees_all_incidents()
-    return {
-        "notes": note_rows(ticket),
-        "events": event_rows(ticket),
-        "watch_list": prepared.instances(
-            "watch list",
-            WatchListEntry,
-            lambda pk: WatchListEntry.objects.filter(ticket_id=pk).order_by("created_at", "pk"),
-            ticket.pk,
-        ),
-        "attachments": prepared.instances(
-            "attachments",
-            Attachment,
-            lambda pk: Attachment.objects.filter(ticket_id=pk).order_by("created_at", "pk"),
-            ticket.pk,
-        ),
-        "related": prepared.instances(
-            ("related", sees_all),
-            Ticket,
-            lambda pk, groups, ticket_pk: (
-                Ticket.objects.visible_to(stand_in_user(pk, groups, sees_all=sees_all))
-                .filter(related=ticket_pk)
-                .order_by("number")
-            ),
-            user.pk,
-            user.group_ids(),
-            ticket.pk,
-        ),
-    }
 
 
 def _reference_rows(ticket, rows, conflict, actions, editable) -> tuple[PickLists, list[Person]]:
