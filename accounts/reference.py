@@ -1,11 +1,14 @@
 """Reference data kept between requests while it is current: the taxonomy, the pick lists,
 the groups, their members and the people's names that the pages' selects and histories show.
 
-The database holds the version of that data (ReferenceVersion), and triggers move it on every
-change to those tables (tickets migration 0011). Each request reads the version together with
-its user (backends.MemberBackend); data kept at another version is loaded again, so a change
-shows on the next page anyone opens. Outside a request (a command, the workflow called
-directly) nothing is kept and everything is loaded.
+The database holds the version of that data (ReferenceVersion), and triggers give it a new
+number on every change to those tables (tickets/reference_triggers.py). Each request reads the
+number together with its user (backends.MemberBackend); data kept at another number is loaded
+again, so a change shows on the next page anyone opens.
+
+Nothing is kept or used outside a request (a command, a shell, the workflow called directly),
+nor inside a transaction the application opened: that transaction may have changed the data
+itself, or may yet roll back what it loaded.
 """
 
 from __future__ import annotations
@@ -25,22 +28,36 @@ T = TypeVar("T")
 VERSIONED_DATABASES = ("postgresql", "sqlite")
 KEEP_AT_MOST = 512
 
+# Whether a request is being answered, and the version it read (None: none).
+_in_request: ContextVar[bool] = ContextVar("in_request", default=False)
 _version: ContextVar[int | None] = ContextVar("reference_version", default=None)
 _kept: OrderedDict[Hashable, tuple[int, object]] = OrderedDict()
 _lock = Lock()
 
 
 def read_in_request(version: int | None) -> None:
-    """The version the current request read (None: none could be read)."""
-    _version.set(version if connection.vendor in VERSIONED_DATABASES else None)
+    """The version the current request read with its user (ignored outside a request)."""
+    if _in_request.get() and connection.vendor in VERSIONED_DATABASES:
+        _version.set(version)
 
 
-def _forget_version(**_kwargs) -> None:
+def _request_started(**_kwargs) -> None:
+    _in_request.set(True)
     _version.set(None)
 
 
-request_started.connect(_forget_version, dispatch_uid="reference-version-start")
-request_finished.connect(_forget_version, dispatch_uid="reference-version-finish")
+def _request_finished(**_kwargs) -> None:
+    _in_request.set(False)
+    _version.set(None)
+
+
+request_started.connect(_request_started, dispatch_uid="reference-version-start")
+request_finished.connect(_request_finished, dispatch_uid="reference-version-finish")
+
+
+def _in_own_transaction() -> bool:
+    """Inside a transaction the application opened (not one a test case wraps around all)."""
+    return any(not block._from_testcase for block in connection.atomic_blocks)
 
 
 def kept(key: Hashable, load: Callable[[], T]) -> T:
@@ -49,7 +66,7 @@ def kept(key: Hashable, load: Callable[[], T]) -> T:
     What it gives is shared by every later request: it must not be changed.
     """
     version = _version.get()
-    if version is None:
+    if version is None or _in_own_transaction():
         return load()
     with _lock:
         entry = _kept.get(key)

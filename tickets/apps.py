@@ -1,7 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class TicketsConfig(AppConfig):
     name = "tickets"
     verbose_name = _("Incidents")
+
+    def ready(self):
+        from .reference_triggers import reinstall_after_migrate
+
+        # A migration that rebuilds a watched table drops its triggers; put them back.
+        post_migrate.connect(reinstall_after_migrate, sender=self, dispatch_uid="reference")

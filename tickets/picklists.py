@@ -250,10 +250,8 @@ def load_users(group_id: int | None, extra: Iterable[int] = ()) -> list[Person]:
 
 def _everyone() -> list[tuple[tuple, frozenset[int]]]:
     """Every user's PERSON_COLUMNS, by name, with the ids of the groups they belong to."""
-    rows = (
-        User.objects.order_by("first_name", "last_name", "username")
-        .values_list(*PERSON_COLUMNS, "assignment_groups")
-        .iterator()
+    rows = User.objects.order_by("first_name", "last_name", "username").values_list(
+        *PERSON_COLUMNS, "assignment_groups"
     )
     people: list[tuple[tuple, frozenset[int]]] = []
     for (pk, *columns), memberships in groupby(rows, key=lambda row: row[:-1]):

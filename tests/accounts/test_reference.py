@@ -143,6 +143,7 @@ def test_what_is_kept_is_bounded_and_each_key_keeps_its_own(monkeypatch):
         calls.append(key)
         return f"value of {key}"
 
+    reference._request_started()
     reference.read_in_request(7)
     try:
         for key in ("a", "b", "a", "c", "d", "a"):
@@ -153,4 +154,61 @@ def test_what_is_kept_is_bounded_and_each_key_keeps_its_own(monkeypatch):
         reference.kept("a", lambda: load("a"))
         assert calls[-1] == "a"
     finally:
-        reference.read_in_request(None)
+        reference._request_finished()
+
+
+def test_a_user_read_outside_a_request_keeps_nothing(l1_agent, django_assert_num_queries):
+    from accounts.backends import MemberBackend
+
+    CategoryFactory(name="LAMA")
+    MemberBackend().get_user(l1_agent.pk)
+    assert PickLists(active=["taxonomy"]).choices("taxonomy")[0][1] == "LAMA"
+    Category.objects.update(name="BARU")
+    with django_assert_num_queries(1):
+        assert PickLists(active=["taxonomy"]).choices("taxonomy")[0][1] == "BARU"
+
+
+def test_inside_its_own_transaction_a_request_keeps_and_uses_nothing(l1_agent):
+    from accounts.backends import MemberBackend
+
+    CategoryFactory(name="LAMA")
+    reference._request_started()
+    try:
+        MemberBackend().get_user(l1_agent.pk)
+        assert PickLists(active=["taxonomy"]).choices("taxonomy")[0][1] == "LAMA"  # kept
+        with pytest.raises(RuntimeError), transaction.atomic():
+            Category.objects.update(name="DIBATALKAN")
+            # The change it made itself is seen, and what it loads is not kept ...
+            assert PickLists(active=["taxonomy"]).choices("taxonomy")[0][1] == "DIBATALKAN"
+            raise RuntimeError
+        # ... so once rolled back, the request sees what is in the database.
+        assert PickLists(active=["taxonomy"]).choices("taxonomy")[0][1] == "LAMA"
+    finally:
+        reference._request_finished()
+
+
+def test_every_watched_table_has_its_triggers():
+    from django.apps import apps
+
+    from tickets import reference_triggers
+
+    tables = set(reference_triggers.watched_tables(apps))
+    assert len(tables) == 9
+    assert tables <= reference_triggers.installed(connection)
+
+
+def test_triggers_a_rebuilt_table_lost_come_back_with_the_next_migrate(reference_data):
+    from django.apps import apps
+    from django.core.management import call_command
+
+    from tickets import reference_triggers
+
+    table = Category._meta.db_table
+    reference_triggers.remove(connection, [table])
+    assert table not in reference_triggers.installed(connection)
+    call_command("migrate", verbosity=0)
+    assert table in reference_triggers.installed(connection)
+    before = version()
+    Category.objects.update(name="LAGI")
+    assert version() != before
+    assert set(reference_triggers.watched_tables(apps)) <= reference_triggers.installed(connection)

@@ -46,12 +46,18 @@ class ReadyChoices(BaseChoiceIterator):
 @lru_cache(maxsize=256)
 def _ready(language: str | None, choices: tuple) -> ReadyChoices:
     # The language keys the cache too: a translated label is drawn in the page's language.
-    return ReadyChoices(list(choices))
+    return ReadyChoices([(value, label) for value, label, _is_html in choices])
 
 
 def ready(choices) -> ReadyChoices:
-    """These choices as shown before, if they were: equal choices give the same object."""
-    return _ready(get_language(), tuple(choices))
+    """These choices as shown before, if they were: equal choices give the same object.
+
+    A label of ready HTML (a SafeString) equals the same text unescaped, so whether it is
+    HTML is part of the key."""
+    return _ready(
+        get_language(),
+        tuple((value, label, hasattr(label, "__html__")) for value, label in choices),
+    )
 
 
 def set_choices(field: forms.Field, choices: list[tuple[int, str]], *, blank=True) -> None:

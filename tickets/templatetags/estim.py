@@ -98,15 +98,20 @@ def filter_control(bound_field):
     name, html_id = bound_field.html_name, bound_field.id_for_label
     invalid = " is-invalid" if bound_field.errors else ""
     value = bound_field.value()
-    if isinstance(widget, Select):
+    drawn = None
+    if isinstance(widget, Select) and not widget.allow_multiple_selected:
         current = "" if value in (None, "") else str(value)
+        drawn = options(bound_field.field.choices, current)
+    if drawn is not None:
         return format_html(
             '<select name="{}" id="{}" class="form-select form-select-sm{}">{}</select>',
             name,
             html_id,
             invalid,
-            mark_safe(options(bound_field.field.choices, current)),  # noqa: S308 - escaped
+            mark_safe(drawn),  # noqa: S308 - escaped by options()
         )
+    if isinstance(widget, Select):  # (option groups, several choices: as Django draws them)
+        return bound_field.as_widget(attrs={"class": f"form-select form-select-sm{invalid}"})
     input_type = getattr(widget, "input_type", "text")
     return format_html(
         '<input type="{}" name="{}" id="{}" value="{}" class="form-control form-control-sm{}">',
