@@ -185,6 +185,19 @@ class TicketFilter(django_filters.FilterSet):
             )
         return cls._form_class
 
+    # Filters whose SQL is the same whatever their value: a column equal to it.
+    EXACT_FILTERS = ("state", *LEVEL_FILTERS, "priority", "group", "assigned_to", "contact_type")
+
+    def exact_values(self) -> dict[str, object] | None:
+        """The filters set, as {column: value}, when every one is an exact match (a state, a
+        category, a group); None when another filter is set or a value is not valid."""
+        if not self.is_bound or self.errors:
+            return None
+        chosen = {name: value for name, value in self.values().items() if value not in (None, "")}
+        if any(name not in self.EXACT_FILTERS for name in chosen):
+            return None
+        return {self.filters[name].field_name: value for name, value in chosen.items()}
+
     def values(self) -> dict:
         """The valid filter values (none when the query string sets no filter)."""
         return getattr(self.form, "cleaned_data", {}) if self.is_bound else {}

@@ -680,3 +680,57 @@ def test_shared_options_keep_their_escaping_and_mark_one_choice():
     assert options(choices, "11").count(" selected") == 1
     assert '<option value="11" selected>' in options(choices, "11")
     assert options([(1, "x"), ("Group", [(2, "y")])], "1") is None
+
+
+def test_ready_html_and_the_same_text_are_different_choices():
+    from django.utils.safestring import mark_safe
+
+    from tickets.forms.common import ready
+    from tickets.forms.render import options
+
+    assert (
+        options(ready([(1, mark_safe("<b>x</b>"))]), None) == '<option value="1"><b>x</b></option>'
+    )
+    assert options(ready([(1, "<b>x</b>")]), None) == (
+        '<option value="1">&lt;b&gt;x&lt;/b&gt;</option>'
+    )
+
+
+@pytest.mark.parametrize("who", ["l1_client", "vendor_client"])
+def test_a_queue_filtered_by_exact_values_reads_each_end_with_one_compiled_query(
+    request, who, l1_group, vendor_group
+):
+    """A state, a category or a group filters by an exact value: the first and the last
+    page are read with a query compiled once for those filters, whatever their values, and
+    list what the ORM lists."""
+    from tickets import prepared
+
+    client = request.getfixturevalue(who)
+    root = CategoryFactory()
+    subs = [CategoryFactory(parent=root), CategoryFactory(parent=root)]
+    for index in range(14):
+        TicketFactory(
+            assignment_group=vendor_group if index % 3 else l1_group,
+            status=(S.ASSIGNED, S.IN_PROGRESS)[index % 2],
+            category=root,
+            sub_category=subs[index % 4 // 2],
+        )
+    visible = Ticket.objects.visible_to(request.getfixturevalue(who.replace("client", "agent")))
+
+    def shapes():
+        return {key for key in prepared._compiled if key[0][0] == "queue page"}
+
+    seen = None
+    for state in (S.ASSIGNED, S.IN_PROGRESS):
+        for sub in subs:
+            expected = list(
+                visible.filter(status=state, sub_category=sub)
+                .order_by("-opened_at", "-id")
+                .values_list("number", flat=True)
+            )
+            url = queue_url("all", state=state, sub_category=sub.pk, per_page=50)
+            assert numbers(client.get(url)) == expected
+            seen = shapes() if seen is None else seen
+            assert shapes() == seen
+    # Another filter (a text) is read as before, with its own query.
+    assert numbers(client.get(queue_url("all", state=S.ASSIGNED, text="zzz"))) == []

@@ -78,14 +78,16 @@ def queue(request, slug):
     tallies = tally_query(slug, request.user, filterset.values())
     counters = header_counters(request.user, total=filterset.qs if tallies is None else tallies)
     known = counters.pop("total")
+    per_page = _page_size(request.GET.get("per_page"))
+    exact = filterset.exact_values() if filterset.is_bound else {}
     paginator = ReversiblePaginator(
         tickets,
-        _page_size(request.GET.get("per_page")),
+        per_page,
         count=known,
         columns=lambda rows: rows.for_list(),
-        near_rows=None
-        if filterset.is_bound or _page_size(request.GET.get("per_page")) != PAGE_SIZE
-        else _unfiltered_rows(slug, sort, request.user),
+        near_rows=_near_rows(slug, sort, request.user, exact, per_page)
+        if exact is not None and per_page == PAGE_SIZE
+        else None,
     )
     # A page number that is not a whole number above zero shows the first page; one past the
     # end shows the last.
@@ -102,27 +104,35 @@ def queue(request, slug):
     return render(request, "tickets/queue.html", context)
 
 
-def _unfiltered_rows(slug: str, sort: str, user):
-    """The first or the last page of an unfiltered queue (the pages most asked for), read
-    with a query compiled once per queue, sort, kind of user and page size
-    (tickets/prepared.py); None for the other pages, which are read as usual."""
+def _near_rows(slug: str, sort: str, user, exact: dict[str, object], per_page: int):
+    """The first or the last page of a queue unfiltered or filtered by exact values (a state,
+    a category: the pages most asked for), read with a query compiled once per queue, sort,
+    kind of user, filtered columns and page size (tickets/prepared.py); None for the other
+    pages, which are read as usual."""
     sees_all = user.sees_all_incidents()
     column = sort.lstrip("-")
     # One name per order ("--number" sorts as "-number"), so the compiled shapes stay few.
     sort = f"{'-' if sort.startswith('-') else ''}{column}" if column in SORTABLE else ""
+    columns = tuple(sorted(exact))
 
     def read(offset: int, limit: int, from_end: bool) -> list[dict] | None:
         if offset:
             return None
+        # A first page asks for a whole page (a list shorter than one gives what it has), so
+        # its shape does not change with the list's length.
+        limit = limit if from_end else per_page
 
-        def build(pk, groups):
+        def build(pk, groups, *values):
             stand_in = stand_in_user(pk, groups, sees_all=sees_all)
-            tickets = queue_tickets(slug, stand_in).order_by(*ordering_for(sort))
+            chosen = dict(zip(columns, values, strict=True))
+            tickets = queue_tickets(slug, stand_in).filter(**chosen)
+            tickets = tickets.order_by(*ordering_for(sort))
             tickets = tickets.reverse() if from_end else tickets
             return tickets.values_list(*LIST_COLUMNS)[:limit]
 
-        key = ("queue page", slug, sort, sees_all, limit, from_end)
-        found = prepared.rows(key, build, user.pk, user.group_ids())
+        key = ("queue page", slug, sort, sees_all, limit, from_end, columns)
+        values = [exact[name] for name in columns]
+        found = prepared.rows(key, build, user.pk, user.group_ids(), *values)
         return [dict(zip(LIST_COLUMNS, row, strict=True)) for row in found]
 
     return read
