@@ -1,6 +1,7 @@
 """Template helpers that never touch the database."""
 
 from functools import lru_cache
+from urllib.parse import urlencode
 
 from django import template
 from django.conf import settings
@@ -45,13 +46,13 @@ def _draw_menu(is_staff, url_name, slug) -> str:
 @register.simple_tag(takes_context=True)
 def query_with(context, **changes):
     """The current query string with some parameters replaced (None or "" removes one)."""
-    params = context["request"].GET.copy()
+    params = dict(context["request"].GET.lists())
     for key, value in changes.items():
         if value in (None, ""):
             params.pop(key, None)
         else:
-            params[key] = value
-    encoded = params.urlencode()
+            params[key] = [value]
+    encoded = urlencode(params, doseq=True)
     return f"?{encoded}" if encoded else "?"
 
 
@@ -84,18 +85,39 @@ def rich_text(value):
 
 
 @register.simple_tag
-def filter_control(bound_field):
-    """A filter field's control, drawn in Python: Django draws every <option> of a select
-    through a template of its own, which for the Data Filter's few hundred options costs more
-    than the rest of the page."""
-    from django.forms import Select
-    from django.utils.html import format_html
+def filter_fields(form):
+    """The Data Filter's fields in their grid, each with its label and errors, drawn in
+    Python: Django draws every <option> of a select through a template of its own, which for
+    the Data Filter's few hundred options costs more than the rest of the page."""
+    from html import escape
+
     from django.utils.safestring import mark_safe
+
+    cells = []
+    for bound_field in form:
+        errors = "".join(
+            f'<div class="invalid-feedback d-block">{escape(str(error))}</div>'
+            for error in bound_field.errors
+        )
+        cells.append(
+            '<div class="col-sm-6 col-md-4 col-xl-3">'
+            f'<label class="form-label small mb-1" for="{escape(bound_field.id_for_label)}">'
+            f"{escape(str(bound_field.label))}</label>"
+            f"{filter_control(bound_field)}{errors}</div>"
+        )
+    return mark_safe("\n".join(cells))  # noqa: S308 - every value escaped above
+
+
+def filter_control(bound_field) -> str:
+    """A filter field's control (a select's options drawn once: forms/render.options)."""
+    from html import escape
+
+    from django.forms import Select
 
     from ..forms.render import options
 
     widget = bound_field.field.widget
-    name, html_id = bound_field.html_name, bound_field.id_for_label
+    name, html_id = escape(bound_field.html_name), escape(bound_field.id_for_label)
     invalid = " is-invalid" if bound_field.errors else ""
     value = bound_field.value()
     drawn = None
@@ -103,23 +125,17 @@ def filter_control(bound_field):
         current = "" if value in (None, "") else str(value)
         drawn = options(bound_field.field.choices, current)
     if drawn is not None:
-        return format_html(
-            '<select name="{}" id="{}" class="form-select form-select-sm{}">{}</select>',
-            name,
-            html_id,
-            invalid,
-            mark_safe(drawn),  # noqa: S308 - escaped by options()
+        return (
+            f'<select name="{name}" id="{html_id}" class="form-select form-select-sm{invalid}">'
+            f"{drawn}</select>"
         )
     if isinstance(widget, Select):  # (option groups, several choices: as Django draws them)
         return bound_field.as_widget(attrs={"class": f"form-select form-select-sm{invalid}"})
-    input_type = getattr(widget, "input_type", "text")
-    return format_html(
-        '<input type="{}" name="{}" id="{}" value="{}" class="form-control form-control-sm{}">',
-        input_type,
-        name,
-        html_id,
-        "" if value is None else value,
-        invalid,
+    input_type = escape(getattr(widget, "input_type", "text"))
+    shown = escape("" if value is None else str(value))
+    return (
+        f'<input type="{input_type}" name="{name}" id="{html_id}" value="{shown}"'
+        f' class="form-control form-control-sm{invalid}">'
     )
 
 
