@@ -57,6 +57,59 @@ def query_with(context, **changes):
 
 
 @register.simple_tag(takes_context=True)
+def pager(context, page, pager_id: str = "1"):
+    """<< < [page] / pages > >> [first - last / total]: the pager of a list, drawn in Python
+    (a list page shows it twice). ``pager_id`` tells two pagers of a page apart."""
+    from html import escape
+
+    from django.utils.formats import localize
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext as _
+
+    request = context["request"]
+
+    def link(number, label, symbol):
+        if number is None:
+            return (
+                '<span class="btn btn-sm btn-outline-secondary disabled" aria-hidden="true">'
+                f"{symbol}</span>"
+            )
+        href = escape(query_with(context, page=number))
+        label = escape(label)
+        return (
+            f'<a class="btn btn-sm btn-outline-secondary" href="{href}" title="{label}"'
+            f' aria-label="{label}">{symbol}</a>'
+        )
+
+    pages = page.paginator.num_pages
+    earlier, later = page.has_previous(), page.has_next()
+    hidden = "".join(
+        f'<input type="hidden" name="{escape(key)}" value="{escape(value)}">'
+        for key, values in request.GET.lists()
+        if key != "page"
+        for value in values
+    )
+    count = page.paginator.count
+    shown = f"{localize(page.start_index())} - {localize(page.end_index())}" if count else "0 - 0"
+    field_id = f"pager-page-{escape(str(pager_id))}"
+    return mark_safe(  # noqa: S308 - every value escaped above
+        f'<nav class="estim-pager d-flex align-items-center gap-1 small"'
+        f' aria-label="{escape(_("Pages"))}">'
+        f"{link(1 if earlier else None, _('First page'), '&laquo;')}"
+        f"{link(page.previous_page_number() if earlier else None, _('Previous page'), '&lsaquo;')}"
+        f'<form method="get" class="d-inline-flex align-items-center gap-1">{hidden}'
+        f'<label class="visually-hidden" for="{field_id}">{escape(_("Page"))}</label>'
+        f'<input class="form-control form-control-sm text-end estim-page-input" id="{field_id}"'
+        f' type="number" name="page" min="1" max="{pages}" value="{page.number}">'
+        f"<span data-pager-pages>/ {localize(pages)}</span></form>"
+        f"{link(page.next_page_number() if later else None, _('Next page'), '&rsaquo;')}"
+        f"{link(pages if later else None, _('Last page'), '&raquo;')}"
+        f'<span class="ms-2 text-body-secondary" data-pager-range>[{shown} /'
+        f" {localize(count)}]</span></nav>"
+    )
+
+
+@register.simple_tag(takes_context=True)
 def sort_link(context, column):
     """The query string that sorts by a column, flipping the direction if it is the current one."""
     current = context.get("sort", "")
