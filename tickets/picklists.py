@@ -243,21 +243,42 @@ def load_users(group_id: int | None, extra: Iterable[int] = ()) -> list[Person]:
     extra = {pk for pk in extra if pk}
     return [
         Person(*row, is_member=is_member)
-        for row, groups in reference.kept("people", _everyone)
+        for row, groups in reference.kept("people", _everyone).ordered
         if ((is_member := group_id in groups) and row[-1]) or row[0] in extra
     ]
 
 
-def _everyone() -> list[tuple[tuple, frozenset[int]]]:
-    """Every user's PERSON_COLUMNS, by name, with the ids of the groups they belong to."""
+def names() -> Names:
+    """Everyone's and every group's name by id, as the lists show them (kept like the pick
+    lists: accounts/reference.py)."""
+    groups = reference.kept("pick lists", _every_entry).by_id.get("group", {})
+    people = reference.kept("people", _everyone).by_id
+    return Names(people, {pk: choice.name for pk, choice in groups.items()})
+
+
+class Names(NamedTuple):
+    people: dict[int, str]
+    groups: dict[int, str]
+
+
+class Everyone(NamedTuple):
+    """Every user's PERSON_COLUMNS, by name, with the ids of the groups they belong to; and
+    the name each is shown by, by id."""
+
+    ordered: list[tuple[tuple, frozenset[int]]]
+    by_id: dict[int, str]
+
+
+def _everyone() -> Everyone:
     rows = User.objects.order_by("first_name", "last_name", "username").values_list(
         *PERSON_COLUMNS, "assignment_groups"
     )
-    people: list[tuple[tuple, frozenset[int]]] = []
+    ordered: list[tuple[tuple, frozenset[int]]] = []
     for (pk, *columns), memberships in groupby(rows, key=lambda row: row[:-1]):
         groups = frozenset(row[-1] for row in memberships if row[-1] is not None)
-        people.append(((pk, *columns), groups))
-    return people
+        ordered.append(((pk, *columns), groups))
+    by_id = {row[0]: str(Person(*row, is_member=False)) for row, _groups in ordered}
+    return Everyone(ordered, by_id)
 
 
 def load_names(

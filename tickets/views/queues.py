@@ -19,6 +19,7 @@ from ..exports import csv_rows
 from ..filters import SORTABLE, TicketFilter, ordering_for
 from ..models import Priority, Ticket
 from ..paging import ReversiblePaginator
+from ..picklists import names
 from ..querysets import LIST_COLUMNS, stand_in_user
 from ..queues import QUEUES_BY_SLUG, header_counters, queue_tickets, tally_query
 from ..templatetags.estim import status_badge_html
@@ -118,6 +119,8 @@ def _near_rows(slug: str, sort: str, user, exact: dict[str, object], per_page: i
     def read(offset: int, limit: int, from_end: bool) -> list[dict] | None:
         if offset:
             return None
+        if not limit:
+            return []
         # A first page asks for a whole page (a list shorter than one gives what it has), so
         # its shape does not change with the list's length.
         limit = limit if from_end else per_page
@@ -142,6 +145,7 @@ def table_rows(tickets) -> SafeString:
     """The table rows of a list page, drawn in Python: a page of 50 rows of nine cells costs a
     template some 650 lookups and escapes, here one escape per value."""
     detail = reverse("tickets:detail", args=["NUMBER"])
+    people, groups = names()
     priorities = {value: escape(str(label)) for value, label in Priority.choices}
     select = escape(_("Select"))
     vip = ' <span class="badge text-bg-warning">VIP</span>'
@@ -156,19 +160,14 @@ def table_rows(tickets) -> SafeString:
             f"{vip if row['is_vip'] else ''}</td>"
             f'<td class="estim-wrap">{escape(row["short_description"])}</td>'
             f"<td>{status_badge_html(row['status'])}</td>"
-            f"<td>{escape(row['assignment_group__name'] or '')}</td>"
-            f"<td>{escape(_name(row, 'opened_by'))}</td>"
+            f"<td>{escape(groups.get(row['assignment_group_id'], ''))}</td>"
+            f"<td>{escape(people.get(row['opened_by_id'], ''))}</td>"
             f"<td>{priorities[row['priority']]}</td>"
             f"<td>{timezone.localtime(row['opened_at']).strftime('%d-%m-%Y %H:%M')}</td>"
-            f"<td>{escape(_name(row, 'assigned_to')) if row['assigned_to_id'] else ''}</td>"
+            f"<td>{escape(people.get(row['assigned_to_id'], ''))}</td>"
             "</tr>"
         )
     return mark_safe("\n".join(html))  # noqa: S308 - every value above is escaped (html.escape)
-
-
-def _name(row: dict, person: str) -> str:
-    first, last = row[f"{person}__first_name"], row[f"{person}__last_name"]
-    return f"{first} {last}".strip() or row[f"{person}__username"]
 
 
 @login_required
