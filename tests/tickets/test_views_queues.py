@@ -746,3 +746,14 @@ def test_a_queue_filtered_by_exact_values_reads_each_end_with_one_compiled_query
             assert shapes() == seen
     # Another filter (a text) is read as before, with its own query.
     assert numbers(client.get(queue_url("all", state=S.ASSIGNED, text="zzz"))) == []
+
+
+def test_a_first_page_lists_no_more_rows_than_its_total(l1_client, l1_group):
+    """A ticket added between the count and the rows waits for the next page view."""
+    from tickets.models import TicketTally
+
+    TicketFactory.create_batch(3, assignment_group=l1_group, status=S.ASSIGNED)
+    TicketTally.objects.filter(assignment_group_id=l1_group.pk).update(n=2)  # (as if it lags)
+    response = l1_client.get(queue_url("my-group"))
+    assert response.context["page"].paginator.count == 2
+    assert len(numbers(response)) == 2

@@ -121,9 +121,9 @@ def _near_rows(slug: str, sort: str, user, exact: dict[str, object], per_page: i
             return None
         if not limit:
             return []
-        # A first page asks for a whole page (a list shorter than one gives what it has), so
-        # its shape does not change with the list's length.
-        limit = limit if from_end else per_page
+        # A first page asks for a whole page, so its shape does not change with the list's
+        # length, and keeps the rows the total counts (a ticket added since is left out).
+        wanted, limit = limit, limit if from_end else per_page
 
         def build(pk, groups, *values):
             stand_in = stand_in_user(pk, groups, sees_all=sees_all)
@@ -136,7 +136,7 @@ def _near_rows(slug: str, sort: str, user, exact: dict[str, object], per_page: i
         key = ("queue page", slug, sort, sees_all, limit, from_end, columns)
         values = [exact[name] for name in columns]
         found = prepared.rows(key, build, user.pk, user.group_ids(), *values)
-        return [dict(zip(LIST_COLUMNS, row, strict=True)) for row in found]
+        return [dict(zip(LIST_COLUMNS, row, strict=True)) for row in found[:wanted]]
 
     return read
 
