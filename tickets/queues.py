@@ -84,22 +84,37 @@ def tally_total(slug: str, user, filters: dict) -> int | None:
     return None if tallies is None else count_many({"total": tallies})["total"]
 
 
-def tally_query(slug: str, user, filters: dict) -> QuerySet | None:
-    """The tally rows whose sum is the queue's total (see tally_total), for count_many."""
+def tally_query(slug: str, user, filters: dict) -> Part | None:
+    """The tally rows whose sum is the queue's total (see tally_total), for count_many:
+    compiled once per queue, kind of user and filters used (tickets/prepared.py)."""
     queue = QUEUES_BY_SLUG[slug]
     used = {name: value for name, value in filters.items() if value not in (None, "", [])}
     if queue.tally is None or not set(used) <= set(TALLY_FILTERS):
         return None
-    condition = queue.tally(user)
-    for name, value in used.items():
-        condition &= Q(**{TALLY_FILTERS[name]: value})
-    if slug == "my-group" or user.sees_all_incidents():
-        return TicketTally.objects.filter(condition)
-    if slug in ("all", "open") and "group" not in used and len(user.group_ids()) == 1:
-        # A vendor's staff see what their one group holds or held.
-        held = condition & Q(assignment_group_id__in=user.group_ids())
-        return HeldTally.objects.filter(_as_held(held))
-    return None
+    sees_all = user.sees_all_incidents()
+    # A vendor's staff see what their one group holds or held.
+    held = not (slug == "my-group" or sees_all)
+    if held and not (slug in ("all", "open") and "group" not in used):
+        return None
+    if held and len(user.group_ids()) != 1:
+        return None
+    names = tuple(sorted(used))
+
+    def build(pk, group_ids, *values):
+        condition = queue.tally(stand_in_user(pk, group_ids, sees_all=sees_all))
+        for name, value in zip(names, values, strict=True):
+            condition &= Q(**{TALLY_FILTERS[name]: value})
+        if not held:
+            return TicketTally.objects.filter(condition).values("n")
+        condition &= Q(assignment_group_id__in=group_ids)
+        return HeldTally.objects.filter(_as_held(condition)).values("n")
+
+    values = [used[name] for name in names]
+    compiled = prepared.sql(
+        ("tally total", slug, sees_all, names), build, user.pk, user.group_ids(), *values
+    )
+    # (None: the tallies hold nothing for it, a total of 0)
+    return TicketTally.objects.none() if compiled is None else (*compiled, True)
 
 
 def _as_held(condition: Q) -> Q:
