@@ -392,3 +392,16 @@ def test_long_text_areas_carry_no_maxlength_so_a_paste_is_never_cut(l1_client):
     html = l1_client.get(reverse("tickets:create")).content.decode()
     textareas = re.findall(r"<textarea[^>]*>", html)
     assert textareas and not [t for t in textareas if "maxlength" in t]
+
+
+def test_the_state_constraints_are_checked_unless_their_fields_are_left_out():
+    from django.core.exceptions import ValidationError
+
+    from tests.factories import TicketFactory
+
+    ticket = TicketFactory.build(status="closed", close_code=None, closed_at=None)
+    with pytest.raises(ValidationError):
+        ticket.validate_constraints()
+    with pytest.raises(ValidationError):
+        ticket.validate_constraints(exclude={"short_description"})
+    ticket.validate_constraints(exclude={"status", "resolution"})  # as the incident form does
