@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+from functools import cached_property
 from typing import Any
 
 from django import forms
@@ -188,7 +189,12 @@ class IncidentForm(forms.ModelForm):
         bound_length(self.fields["description"], MAX_RICH_TEXT)
         self._narrow(current, pick_lists, members)
         self._decorate()
-        self.columns = self._columns(current, assign_url)
+        self._layout = (current, assign_url)
+
+    @cached_property
+    def columns(self) -> tuple[list, list]:
+        """What render.grid draws (made when the form is shown: a valid POST never is)."""
+        return self._columns(*self._layout)
 
     # The querysets validate what is submitted (a form shown empty needs none); the options
     # shown come from one query.
