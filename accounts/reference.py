@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from contextlib import contextmanager
 from contextvars import ContextVar
 from threading import Lock
 from typing import TypeVar
@@ -53,6 +54,16 @@ def _request_finished(**_kwargs) -> None:
 
 request_started.connect(_request_started, dispatch_uid="reference-version-start")
 request_finished.connect(_request_finished, dispatch_uid="reference-version-finish")
+
+
+@contextmanager
+def request_scope():
+    """Code run as one request would be (tickets/warm_pages.py draws pages outside one)."""
+    _request_started()
+    try:
+        yield
+    finally:
+        _request_finished()
 
 
 def _in_own_transaction() -> bool:
