@@ -58,12 +58,14 @@ request_finished.connect(_request_finished, dispatch_uid="reference-version-fini
 
 @contextmanager
 def request_scope():
-    """Code run as one request would be (tickets/warm_pages.py draws pages outside one)."""
-    _request_started()
+    """Code run as one request would be (tickets/warm_pages.py draws pages outside one);
+    what was in effect before comes back after it."""
+    in_request, version = _in_request.set(True), _version.set(None)
     try:
         yield
     finally:
-        _request_finished()
+        _version.reset(version)
+        _in_request.reset(in_request)
 
 
 def _in_own_transaction() -> bool:

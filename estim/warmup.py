@@ -36,6 +36,9 @@ def warm_up() -> None:
         draw_pages()
     except DatabaseError:
         logger.warning("the database did not answer; the pages are drawn on first use")
+    except Exception:
+        # A server must start even if this cannot run: its pages are then drawn on first use.
+        logger.warning("the pages could not be drawn before starting", exc_info=True)
     finally:
         connections.close_all()
     # What is loaded by now lives as long as the process: the garbage collector leaves it

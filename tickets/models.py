@@ -496,6 +496,7 @@ class Ticket(models.Model):
         left_out = set(exclude or ())
         if left_out and all(
             isinstance(constraint, models.CheckConstraint)
+            and isinstance(constraint.condition, Q)
             and constraint.condition.referenced_base_fields & left_out
             for constraint in self._meta.constraints
         ):

@@ -30,14 +30,18 @@ logger = logging.getLogger(__name__)
 def _agents() -> list[User]:
     """An active member of an active first-line group, of another group of the helpdesk's
     own company, and of a vendor's group, where there are such."""
-    members = User.objects.filter(is_active=True, assignment_groups__is_active=True)
     kinds = (
         {"assignment_groups__is_l1": True},
         {"assignment_groups__is_l1": False, "assignment_groups__company__is_vendor": False},
         {"assignment_groups__company__is_vendor": True},
     )
+    # In one filter() call, so that the active group is the group of that kind.
     found = [
-        members.filter(**kind).order_by("pk").values_list("pk", flat=True).first() for kind in kinds
+        User.objects.filter(is_active=True, assignment_groups__is_active=True, **kind)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+        for kind in kinds
     ]
     backend = MemberBackend()
     return [user for pk in found if pk and (user := backend.get_user(pk)) is not None]
@@ -62,11 +66,16 @@ def draw_pages() -> int:
     drawn = 0
     with reference.request_scope():
         for user in _agents():
-            for path in _paths(user):
+            try:
+                paths = _paths(user)
+            except Exception:
+                logger.warning("could not list the pages to draw", exc_info=True)
+                continue
+            for path in paths:
                 request = factory.get(path)
                 request.user = user
-                request.resolver_match = match = resolve(request.path_info)
                 try:
+                    request.resolver_match = match = resolve(request.path_info)
                     match.func(request, *match.args, **match.kwargs)
                 except Exception:
                     logger.warning("could not draw %s before starting", path, exc_info=True)

@@ -212,3 +212,15 @@ def test_triggers_a_rebuilt_table_lost_come_back_with_the_next_migrate(reference
     Category.objects.update(name="LAGI")
     assert version() != before
     assert set(reference_triggers.watched_tables(apps)) <= reference_triggers.installed(connection)
+
+
+def test_a_request_scope_inside_a_request_gives_the_request_back_its_version():
+    reference._request_started()
+    reference.read_in_request(5)
+    try:
+        with reference.request_scope():
+            reference.read_in_request(6)
+            assert reference._version.get() == 6
+        assert (reference._in_request.get(), reference._version.get()) == (True, 5)
+    finally:
+        reference._request_finished()

@@ -45,3 +45,19 @@ def test_a_page_that_fails_is_logged_and_passed_over(l1_agent, monkeypatch, capl
         drawn = draw_pages()
     assert drawn == len(QUEUES) + 2  # all but the homepage
     assert "could not draw /" in caplog.text
+
+
+def test_an_error_outside_the_pages_does_not_stop_the_server(l1_agent, monkeypatch, caplog):
+    from estim import warmup
+    from tickets import warm_pages
+
+    def broken():
+        raise RuntimeError("broken")
+
+    monkeypatch.setattr(warm_pages, "draw_pages", broken)
+    # (the test's own connection stays open, and its objects unfrozen)
+    monkeypatch.setattr(warmup.connections, "close_all", lambda: None)
+    monkeypatch.setattr(warmup.gc, "freeze", lambda: None)
+    with caplog.at_level(logging.WARNING, logger="estim.warmup"):
+        warmup.warm_up()
+    assert "could not be drawn" in caplog.text
