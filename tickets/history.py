@@ -26,7 +26,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
-from . import prepared
 from .models import Note, Ticket, TicketEvent
 from .picklists import PICK_LIST_KINDS, PickLists
 
@@ -89,28 +88,6 @@ class EventRow(NamedTuple):
     @property
     def status_changed(self) -> bool:
         return self.from_status != self.to_status
-
-
-def _ticket_rows(model, row: type, ticket: Ticket) -> list:
-    """A ticket's rows of ``model`` in time order, as ``row`` tuples."""
-    found = prepared.rows(
-        ("ticket rows", model),
-        lambda pk: (
-            model.objects.filter(ticket_id=pk)
-            .order_by("created_at", "pk")
-            .values_list(*row._fields)
-        ),
-        ticket.pk,
-    )
-    return [row(*values) for values in found]
-
-
-def note_rows(ticket: Ticket) -> list[NoteRow]:
-    return _ticket_rows(Note, NoteRow, ticket)
-
-
-def event_rows(ticket: Ticket) -> list[EventRow]:
-    return _ticket_rows(TicketEvent, EventRow, ticket)
 
 
 def _ticket_field(name: str) -> models.Field | None:
