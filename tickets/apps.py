@@ -8,7 +8,12 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Incidents")
 
     def ready(self):
-        from .reference_triggers import reinstall_after_migrate
+        from . import reference_triggers, search_words
 
         # A migration that rebuilds a watched table drops its triggers; put them back.
-        post_migrate.connect(reinstall_after_migrate, sender=self, dispatch_uid="reference")
+        post_migrate.connect(
+            reference_triggers.reinstall_after_migrate, sender=self, dispatch_uid="reference"
+        )
+        post_migrate.connect(
+            search_words.reinstall_after_migrate, sender=self, dispatch_uid="search words"
+        )

@@ -15,7 +15,7 @@ from accounts import reference
 from accounts.models import AssignmentGroup, User
 from taxonomy.models import Category
 
-from . import prepared
+from . import prepared, search_words
 from .forms.common import EMPTY, ReadyChoices
 from .models import ContactType, Priority, Ticket
 from .validators import ascii_digits
@@ -111,7 +111,7 @@ class TicketFilter(django_filters.FilterSet):
     text = django_filters.CharFilter(
         label=_("Short description contains"),
         field_name="short_description",
-        lookup_expr="icontains",
+        method="filter_text",
     )
     state = django_filters.ChoiceFilter(
         label=_("State"), field_name="status", choices=Ticket.Status.choices
@@ -244,6 +244,13 @@ class TicketFilter(django_filters.FilterSet):
         if value >= datetime.date.max:
             return queryset
         return queryset.filter(opened_at__lt=_day_start(value + datetime.timedelta(days=1)))
+
+    def filter_text(self, queryset, name, value):
+        """Each word of the value, anywhere in the short description (tickets/search_words.py);
+        a value of punctuation alone, as it is."""
+        for word in search_words.words(value) or [value]:
+            queryset = queryset.filter(short_description__icontains=word)
+        return queryset
 
     def filter_requester(self, queryset, name, value):
         """Digits look up NIB or NIK exactly, an address the e-mail, anything else the names.

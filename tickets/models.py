@@ -729,3 +729,41 @@ class HeldTally(models.Model):
 
     def __str__(self):
         return f"{self.group_id}/{self.status}/{self.sub_category_id}: {self.n}"
+
+
+class SearchWord(models.Model):
+    """A word of some ticket's short description, in upper case (tickets/search_words.py)."""
+
+    word = models.CharField(max_length=160, unique=True)
+    # How many tickets have it now.
+    tickets = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("search word")
+        verbose_name_plural = _("search words")
+
+    def __str__(self):
+        return self.word
+
+
+class TicketWord(models.Model):
+    """One word of one ticket's short description: what a text search counts and lists on
+    PostgreSQL, newest first, from the primary key alone.
+
+    Kept by database triggers however a ticket is written (tickets/search_words.py). SQLite
+    has the table, left empty: it searches by reading the tickets.
+    """
+
+    pk = models.CompositePrimaryKey("word", "opened_at", "ticket")
+    # The primary key's first column serves the word's foreign key.
+    word = models.ForeignKey(SearchWord, on_delete=models.CASCADE, db_index=False)
+    # The ticket's, so that a word's tickets are in the lists' order.
+    opened_at = models.DateTimeField()
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE)
+
+    class Meta:
+        verbose_name = _("ticket word")
+        verbose_name_plural = _("ticket words")
+
+    def __str__(self):
+        return f"{self.ticket_id}: {self.word_id}"

@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from . import prepared
+from . import prepared, search_words
 from .models import HeldTally, Ticket, TicketTally
 from .querysets import TicketQuerySet, stand_in_user
 
@@ -115,6 +115,18 @@ def tally_query(slug: str, user, filters: dict) -> Part | None:
     )
     # (None: the tallies hold nothing for it, a total of 0)
     return TicketTally.objects.none() if compiled is None else (*compiled, True)
+
+
+def text_search(slug: str, user, filters: dict) -> search_words.Search | None:
+    """A search of every incident by text alone, looked up among the tickets' words for its
+    total and first pages (tickets/search_words.py); None for any other list."""
+    used = {name: value for name, value in filters.items() if value not in (None, "", [])}
+    if set(used) != {"text"} or not user.sees_all_incidents():
+        return None
+    queue = QUEUES_BY_SLUG[slug]
+    if queue.tally is None or queue.tally(user):
+        return None
+    return search_words.search(used["text"])
 
 
 def _as_held(condition: Q) -> Q:

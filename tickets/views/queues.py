@@ -4,6 +4,7 @@ from html import escape
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models.expressions import RawSQL
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +22,7 @@ from ..models import Priority, Ticket
 from ..paging import ReversiblePaginator
 from ..picklists import names
 from ..querysets import LIST_COLUMNS, stand_in_user
-from ..queues import QUEUES_BY_SLUG, header_counters, queue_tickets, tally_query
+from ..queues import QUEUES_BY_SLUG, header_counters, queue_tickets, tally_query, text_search
 from ..templatetags.estim import status_badge_html
 
 PAGE_SIZE = 50
@@ -74,10 +75,12 @@ def queue(request, slug):
     )
     sort = request.GET.get("sort", "")
     tickets = filterset.qs.order_by(*ordering_for(sort))
-    # The header's counters and the queue's exact total (from the tallies where they can
-    # tell, else counted), in one round trip.
-    tallies = tally_query(slug, request.user, filterset.values())
-    counters = header_counters(request.user, total=filterset.qs if tallies is None else tallies)
+    # The header's counters and the queue's exact total (from the tallies or the tickets'
+    # words where they can tell, else counted), in one round trip.
+    values = filterset.values()
+    text = text_search(slug, request.user, values)
+    total = text.total() if text is not None else tally_query(slug, request.user, values)
+    counters = header_counters(request.user, total=filterset.qs if total is None else total)
     known = counters.pop("total")
     per_page = _page_size(request.GET.get("per_page"))
     exact = filterset.exact_values() if filterset.is_bound else {}
@@ -88,6 +91,8 @@ def queue(request, slug):
         columns=lambda rows: rows.for_list(),
         near_rows=_near_rows(slug, sort, request.user, exact, per_page)
         if exact is not None and per_page == PAGE_SIZE
+        else _text_rows(text, per_page)
+        if text is not None and sort in ("", "-opened")
         else None,
     )
     # A page number that is not a whole number above zero shows the first page; one past the
@@ -136,6 +141,29 @@ def _near_rows(slug: str, sort: str, user, exact: dict[str, object], per_page: i
         key = ("queue page", slug, sort, sees_all, limit, from_end, columns)
         values = [exact[name] for name in columns]
         found = prepared.rows(key, build, user.pk, user.group_ids(), *values)
+        return [dict(zip(LIST_COLUMNS, row, strict=True)) for row in found[:wanted]]
+
+    return read
+
+
+def _text_rows(text, per_page: int):
+    """The first or the last page of a text search in the lists' order, from the tickets'
+    words (tickets/search_words.py); None for the other pages, and where the words cannot
+    tell the order."""
+
+    def read(offset: int, limit: int, from_end: bool) -> list[dict] | None:
+        if offset:
+            return None
+        if not limit:
+            return []
+        # A first page asks for a whole page, and keeps the rows the total counts.
+        wanted, limit = limit, limit if from_end else per_page
+        newest = text.newest(limit, oldest=from_end)
+        if newest is None:
+            return None
+        tickets = Ticket.objects.filter(pk__in=RawSQL(*newest)).order_by(*ordering_for(""))
+        tickets = tickets.reverse() if from_end else tickets
+        found = tickets.values_list(*LIST_COLUMNS)
         return [dict(zip(LIST_COLUMNS, row, strict=True)) for row in found[:wanted]]
 
     return read

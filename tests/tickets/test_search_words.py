@@ -1,0 +1,249 @@
+"""The text search: each word anywhere in the short description, and on PostgreSQL its
+total and first pages from the tickets' words, which triggers keep however a ticket is
+written."""
+
+import datetime
+from collections import Counter
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import TicketFactory
+from tickets import search_words
+from tickets.models import SearchWord, Ticket, TicketWord
+
+pytestmark = pytest.mark.django_db
+
+postgresql_only = pytest.mark.skipif(
+    "connection.vendor != 'postgresql'", reason="the words are kept on PostgreSQL"
+)
+
+DESCRIPTIONS = [
+    "Pengiriman notifikasi gagal",
+    "Gagal kirim EMAIL ke investor",
+    "Dikirim ulang: e-mail/notifikasi",
+    "Teguh Gunawan (PT Maju Jaya) tidak bisa login",
+    "Teguh Santoso (PT Gunawan Abadi) NIB belum terbit",
+    "Ayu Lestari (CV Sinar) OSS-123 tidak tampil",
+    "Café Ümit: gagal_login",
+]
+
+
+def queue_url(**params):
+    from urllib.parse import urlencode
+
+    return reverse("tickets:queue", args=["all"]) + "?" + urlencode(params)
+
+
+def expected(query: str) -> list[str]:
+    """What a search lists, worked out here from the descriptions: the tickets that contain
+    every word of the query, newest first."""
+    wanted = [word.upper() for word in search_words.words(query)] or [query.upper()]
+    tickets = Ticket.objects.order_by("-opened_at", "-id")
+    return [
+        ticket.number
+        for ticket in tickets
+        if all(word in ticket.short_description.upper() for word in wanted)
+    ]
+
+
+def kept_words() -> tuple[Counter, set]:
+    """The words PostgreSQL keeps: each one's number of tickets, and every ticket's words."""
+    numbers = Counter({w.word: w.tickets for w in SearchWord.objects.filter(tickets__gt=0)})
+    rows = set(TicketWord.objects.values_list("word__word", "opened_at", "ticket_id"))
+    return numbers, rows
+
+
+def words_of_the_tickets() -> tuple[Counter, set]:
+    """The same, worked out here from the tickets."""
+    numbers, rows = Counter(), set()
+    for ticket in Ticket.objects.all():
+        for word in search_words.words(ticket.short_description.upper()):
+            numbers[word] += 1
+            rows.add((word, ticket.opened_at, ticket.pk))
+    return numbers, rows
+
+
+@pytest.fixture
+def tickets():
+    start = timezone.now() - datetime.timedelta(days=1)
+    made = [
+        TicketFactory(short_description=text, opened_at=start + datetime.timedelta(minutes=i))
+        for i, text in enumerate(DESCRIPTIONS)
+    ]
+    # Two opened at the same moment: the id orders them.
+    made += TicketFactory.create_batch(
+        2, short_description="Notifikasi dobel", opened_at=start + datetime.timedelta(hours=2)
+    )
+    return made
+
+
+def test_words_are_runs_of_letters_and_digits():
+    assert search_words.words("Gagal-kirim  e_mail, OSS/123 gagal") == [
+        "Gagal",
+        "kirim",
+        "e",
+        "mail",
+        "OSS",
+        "123",
+        "gagal",
+    ]
+    assert search_words.words("Café Ümit") == ["Café", "Ümit"]
+    assert search_words.words(" -/ ") == []
+
+
+@postgresql_only
+def test_the_database_splits_words_as_the_search_does():
+    texts = [*DESCRIPTIONS, "a\tb\nc", "x~y{z}|w", "ß straße", "ÉCOLE [ok] @home #1 50%"]
+    with connection.cursor() as cursor:
+        for text in texts:
+            # (the database's upper case: "ß" stays, where Python makes it "SS")
+            cursor.execute(
+                "SELECT upper(%s), array_agg(w) FROM regexp_split_to_table(upper(%s), "
+                f"{search_words.SQL_SEPARATORS}) AS w WHERE w <> ''",
+                [text, text],
+            )
+            upper, split = cursor.fetchone()
+            assert list(dict.fromkeys(split)) == search_words.words(upper)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "notifikasi",
+        "kirim",  # inside "Pengiriman" and "Dikirim"
+        "email gagal",  # both words, in any order
+        "mail",
+        "teguh gunawan",  # "Teguh Santoso (PT Gunawan Abadi)" has both words too
+        "TEGUH  Gunawan!",
+        "oss-123",
+        "café",
+        "login",
+        "zzz",
+        "-",  # punctuation alone: as typed
+    ],
+)
+def test_a_text_search_lists_and_counts_the_tickets_with_every_word(l1_client, tickets, query):
+    response = l1_client.get(queue_url(text=query))
+    listed = [row["number"] for row in response.context["page"].object_list]
+    assert listed == expected(query)
+    assert response.context["page"].paginator.count == len(listed)
+
+
+@postgresql_only
+def test_the_words_follow_every_way_a_ticket_is_written(tickets):
+    assert kept_words() == words_of_the_tickets()
+    first, second, third = tickets[:3]
+    # save(), a queryset update, and plain SQL
+    first.short_description = "Notifikasi terkirim ulang"
+    first.save()
+    Ticket.objects.filter(pk=second.pk).update(short_description="Baru sama sekali")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE tickets_ticket SET opened_at = opened_at - interval '3 days' WHERE id = %s",
+            [third.pk],
+        )
+    Ticket.objects.filter(pk=tickets[3].pk).update(status=Ticket.Status.ASSIGNED)  # no word
+    Ticket.objects.bulk_create(
+        [Ticket(**{**_columns(tickets[4]), "number": f"INC-2000-9{i:05d}"}) for i in range(3)]
+    )
+    tickets[5].delete()
+    assert kept_words() == words_of_the_tickets()
+    assert SearchWord.objects.get(word="AYU").tickets == 0
+
+
+def _columns(ticket) -> dict:
+    return {
+        field.attname: getattr(ticket, field.attname)
+        for field in Ticket._meta.concrete_fields
+        if not field.primary_key
+    }
+
+
+@postgresql_only
+def test_a_refill_reads_every_ticket_again(tickets):
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # (no check waits for the commit)
+        cursor.execute("ALTER TABLE tickets_ticket DISABLE TRIGGER USER")
+        try:
+            TicketFactory(short_description="Dimuat tanpa pemicu")
+            Ticket.objects.filter(pk=tickets[0].pk).update(short_description="Diubah diam-diam")
+        finally:
+            cursor.execute("ALTER TABLE tickets_ticket ENABLE TRIGGER USER")
+    assert kept_words() != words_of_the_tickets()
+    search_words.refill(connection)
+    assert kept_words() == words_of_the_tickets()
+
+
+@postgresql_only
+def test_migrate_puts_the_triggers_back():
+    every = {search_words.INSERTED, search_words.UPDATED, *search_words.COUNT_TRIGGERS}
+    assert search_words.installed(connection) == every
+    search_words.remove(connection)
+    assert search_words.installed(connection) == set()
+    search_words.reinstall_after_migrate(None, using="default")
+    assert search_words.installed(connection) == every
+
+
+@postgresql_only
+@pytest.mark.parametrize(
+    "query, rows_from_words",
+    [("notifikasi", True), ("gagal", True), ("teguh gunawan", True), ("kirim", False)],
+)
+def test_the_total_and_both_ends_come_from_the_words(l1_client, tickets, query, rows_from_words):
+    """Never counted from the tickets; the first and last pages read from the words where
+    each word of the query is one of the tickets' words ("kirim" is in three)."""
+    # Four opened at one moment, at the head of the list: the id orders them.
+    TicketFactory.create_batch(
+        4, short_description="Teguh Gunawan: notifikasi gagal", opened_at=timezone.now()
+    )
+    every = expected(query)
+    pages = -(-len(every) // 2)
+    for number, rows in ((1, every[:2]), (pages, every[(pages - 1) * 2 :])):
+        with CaptureQueriesContext(connection) as queries:
+            response = l1_client.get(queue_url(text=query, per_page=2, page=number))
+        assert [row["number"] for row in response.context["page"].object_list] == rows
+        assert response.context["page"].paginator.count == len(every)
+        sql = [query["sql"] for query in queries.captured_queries]
+        assert not any("COUNT(*)" in one and "LIKE UPPER" in one for one in sql)
+        listed_by_words = any("ORDER BY w0.opened_at" in one for one in sql)
+        assert listed_by_words == rows_from_words
+
+
+@postgresql_only
+def test_a_word_found_in_too_many_words_is_counted_from_the_tickets(
+    l1_client, tickets, monkeypatch
+):
+    monkeypatch.setattr(search_words, "MAX_MATCHES", 1)
+    response = l1_client.get(queue_url(text="kirim"))  # PENGIRIMAN, KIRIM, DIKIRIM
+    assert [row["number"] for row in response.context["page"].object_list] == expected("kirim")
+    assert response.context["page"].paginator.count == len(expected("kirim"))
+    monkeypatch.setattr(search_words, "MAX_WORDS", 1)
+    response = l1_client.get(queue_url(text="teguh gunawan"))
+    assert response.context["page"].paginator.count == len(expected("teguh gunawan"))
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_a_text_search_takes_a_fixed_number_of_queries(l1_client, rows, django_assert_num_queries):
+    TicketFactory.create_batch(rows, short_description="Notifikasi email gagal")
+    TicketFactory.create_batch(rows, short_description="Tidak bisa login")
+    l1_client.get(queue_url(text="notifikasi"))  # (the names are kept from then on)
+    # session, user with groups, (PostgreSQL: the query's words among the tickets' words),
+    # header counters with the total, page rows
+    words = 1 if connection.vendor == "postgresql" else 0
+    for query in ("notifikasi", "email gagal", "notif"):
+        with django_assert_num_queries(4 + words):
+            response = l1_client.get(queue_url(text=query))
+        assert response.context["page"].paginator.count == rows
+
+
+def test_a_vendor_s_text_search_counts_only_what_the_group_sees(
+    vendor_client, vendor_group, l2_group
+):
+    TicketFactory(assignment_group=vendor_group, short_description="Notifikasi gagal")
+    TicketFactory(assignment_group=l2_group, short_description="Notifikasi gagal")
+    response = vendor_client.get(queue_url(text="notifikasi"))
+    assert response.context["page"].paginator.count == 1
