@@ -21,6 +21,7 @@ them again, like those of tickets/reference_triggers.py.
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection
@@ -43,6 +44,7 @@ UPDATED = "tickets_ticket_words_updated"
 COUNTED = "tickets_ticketword_counted"
 COUNT_TRIGGERS = {"tickets_ticketword_added": "NEW", "tickets_ticketword_removed": "OLD"}
 MIGRATION = ("tickets", "0012_search_words")
+LATER = "estim.words_later"
 
 
 def words(text: str) -> list[str]:
@@ -72,6 +74,10 @@ def _fill(source: str) -> str:
 POSTGRESQL = f"""
 CREATE OR REPLACE FUNCTION {INSERTED}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    -- A bulk load reads its tickets' words once at its end (later_in_bulk).
+    IF current_setting('{LATER}', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
     {_fill("new_rows")}
     RETURN NULL;
 END $$;
@@ -160,6 +166,28 @@ def refill(connection: BaseDatabaseWrapper) -> None:
         cursor.execute(f"TRUNCATE {TICKET_WORDS}")
         cursor.execute(f"UPDATE {WORDS} SET tickets = 0 WHERE tickets <> 0")
         cursor.execute(_fill(TICKETS))
+
+
+@contextmanager
+def later_in_bulk():
+    """Tickets this connection inserts meanwhile get their words at the end, in one pass:
+    for a million tickets that takes minutes less than batch by batch. Other connections'
+    tickets get theirs as usual."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {TICKETS}")
+        (last,) = cursor.fetchone()
+        cursor.execute(f"SET {LATER} = 'on'")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"RESET {LATER}")
+            # (ON CONFLICT: another connection's tickets have their words already)
+            source = f"(SELECT id, short_description, opened_at FROM {TICKETS} WHERE id > {last:d})"
+            cursor.execute(_fill(source))
 
 
 def reinstall_after_migrate(sender, *, using: str, **kwargs) -> None:

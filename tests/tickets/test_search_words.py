@@ -3,9 +3,11 @@ total and first pages from the tickets' words, which triggers keep however a tic
 written."""
 
 import datetime
+import io
 from collections import Counter
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -174,7 +176,7 @@ def test_a_refill_reads_every_ticket_again(tickets):
         finally:
             cursor.execute("ALTER TABLE tickets_ticket ENABLE TRIGGER USER")
     assert kept_words() != words_of_the_tickets()
-    search_words.refill(connection)
+    call_command("rebuild_search_words", stdout=io.StringIO())
     assert kept_words() == words_of_the_tickets()
 
 
