@@ -125,6 +125,20 @@ def test_number_prefix_search_has_a_pattern_index_on_postgresql():
     assert ["number"] in like and ["nib"] in like and ["nik"] in like
 
 
+def test_the_ticket_tables_are_vacuumed_after_a_hundredth_changes():
+    if connection.vendor != "postgresql":
+        pytest.skip("autovacuum is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reloptions FROM pg_class WHERE relname = ANY(%s)",
+            [["tickets_ticket", "tickets_ticketword"]],
+        )
+        options = dict(cursor.fetchall())
+    for table in ("tickets_ticket", "tickets_ticketword"):
+        assert "autovacuum_vacuum_scale_factor=0.01" in options[table]
+        assert "autovacuum_vacuum_insert_scale_factor=0.01" in options[table]
+
+
 def test_migrations_match_the_models():
     # Exits with status 1 if a model change (an index, say) has no migration.
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
