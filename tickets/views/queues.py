@@ -110,16 +110,10 @@ def queue(request, slug):
     return render(request, "tickets/queue.html", context)
 
 
-def _near_rows(slug: str, sort: str, user, exact: dict[str, object], per_page: int):
-    """The first or the last page of a queue unfiltered or filtered by exact values (a state,
-    a category: the pages most asked for), read with a query compiled once per queue, sort,
-    kind of user, filtered columns and page size (tickets/prepared.py); None for the other
-    pages, which are read as usual."""
-    sees_all = user.sees_all_incidents()
-    column = sort.lstrip("-")
-    # One name per order ("--number" sorts as "-number"), so the compiled shapes stay few.
-    sort = f"{'-' if sort.startswith('-') else ''}{column}" if column in SORTABLE else ""
-    columns = tuple(sorted(exact))
+def _ends(per_page: int, fetch):
+    """near_rows for the paginator: the first or the last page, whose rows (of LIST_COLUMNS)
+    ``fetch(limit, from_end)`` reads by other means, or None where it cannot; None for the
+    other pages, which are read as usual."""
 
     def read(offset: int, limit: int, from_end: bool) -> list[dict] | None:
         if offset:
@@ -128,8 +122,25 @@ def _near_rows(slug: str, sort: str, user, exact: dict[str, object], per_page: i
             return []
         # A first page asks for a whole page, so its shape does not change with the list's
         # length, and keeps the rows the total counts (a ticket added since is left out).
-        wanted, limit = limit, limit if from_end else per_page
+        found = fetch(limit if from_end else per_page, from_end)
+        if found is None:
+            return None
+        return [dict(zip(LIST_COLUMNS, row, strict=True)) for row in found[:limit]]
 
+    return read
+
+
+def _near_rows(slug: str, sort: str, user, exact: dict[str, object], per_page: int):
+    """The ends of a queue unfiltered or filtered by exact values (a state, a category: the
+    pages most asked for), read with a query compiled once per queue, sort, kind of user,
+    filtered columns and page size (tickets/prepared.py)."""
+    sees_all = user.sees_all_incidents()
+    column = sort.lstrip("-")
+    # One name per order ("--number" sorts as "-number"), so the compiled shapes stay few.
+    sort = f"{'-' if sort.startswith('-') else ''}{column}" if column in SORTABLE else ""
+    columns = tuple(sorted(exact))
+
+    def fetch(limit: int, from_end: bool):
         def build(pk, groups, *values):
             stand_in = stand_in_user(pk, groups, sees_all=sees_all)
             chosen = dict(zip(columns, values, strict=True))
@@ -140,33 +151,24 @@ def _near_rows(slug: str, sort: str, user, exact: dict[str, object], per_page: i
 
         key = ("queue page", slug, sort, sees_all, limit, from_end, columns)
         values = [exact[name] for name in columns]
-        found = prepared.rows(key, build, user.pk, user.group_ids(), *values)
-        return [dict(zip(LIST_COLUMNS, row, strict=True)) for row in found[:wanted]]
+        return prepared.rows(key, build, user.pk, user.group_ids(), *values)
 
-    return read
+    return _ends(per_page, fetch)
 
 
 def _text_rows(text, per_page: int):
-    """The first or the last page of a text search in the lists' order, from the tickets'
-    words (tickets/search_words.py); None for the other pages, and where the words cannot
-    tell the order."""
+    """The ends of a text search in the lists' order, from the tickets' words
+    (tickets/search_words.py), where the words can tell that order."""
 
-    def read(offset: int, limit: int, from_end: bool) -> list[dict] | None:
-        if offset:
-            return None
-        if not limit:
-            return []
-        # A first page asks for a whole page, and keeps the rows the total counts.
-        wanted, limit = limit, limit if from_end else per_page
+    def fetch(limit: int, from_end: bool):
         newest = text.newest(limit, oldest=from_end)
         if newest is None:
             return None
         tickets = Ticket.objects.filter(pk__in=RawSQL(*newest)).order_by(*ordering_for(""))
         tickets = tickets.reverse() if from_end else tickets
-        found = tickets.values_list(*LIST_COLUMNS)
-        return [dict(zip(LIST_COLUMNS, row, strict=True)) for row in found[:wanted]]
+        return tickets.values_list(*LIST_COLUMNS)
 
-    return read
+    return _ends(per_page, fetch)
 
 
 def table_rows(tickets) -> SafeString:
