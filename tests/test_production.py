@@ -137,6 +137,7 @@ def test_the_ticket_tables_are_vacuumed_after_a_hundredth_changes():
     for table in ("tickets_ticket", "tickets_ticketword"):
         assert "autovacuum_vacuum_scale_factor=0.01" in options[table]
         assert "autovacuum_vacuum_insert_scale_factor=0.01" in options[table]
+        assert "autovacuum_analyze_scale_factor=0.02" in options[table]
 
 
 def test_migrations_match_the_models():

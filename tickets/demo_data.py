@@ -322,7 +322,7 @@ def generate(
         while done < count:
             offsets_now = offsets[done : done + batch_size]
             opened = [start + datetime.timedelta(seconds=s) for s in offsets_now]
-            with transaction.atomic():
+            with transaction.atomic(), search_words.skipped():
                 counters = _reserve_numbers(opened)
                 _write_batch(writer, setup, rng, opened, counters, now)
             done += len(opened)

@@ -112,6 +112,7 @@ class TicketFilter(django_filters.FilterSet):
         label=_("Short description contains"),
         field_name="short_description",
         method="filter_text",
+        max_length=160,  # (a short description's length)
     )
     state = django_filters.ChoiceFilter(
         label=_("State"), field_name="status", choices=Ticket.Status.choices

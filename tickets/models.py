@@ -734,13 +734,16 @@ class HeldTally(models.Model):
 class SearchWord(models.Model):
     """A word of some ticket's short description, in upper case (tickets/search_words.py)."""
 
-    word = models.CharField(max_length=160, unique=True)
+    # (A text: in upper case a word can be longer than it was, "ß" becoming "SS".)
+    word = models.TextField()
     # How many tickets have it now.
     tickets = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("search word")
         verbose_name_plural = _("search words")
+        # (A constraint, not unique=True, which would add a pattern index nothing uses.)
+        constraints = [models.UniqueConstraint(fields=["word"], name="search_word_unique")]
 
     def __str__(self):
         return self.word

@@ -2,7 +2,7 @@
 text search of every incident.
 
 A text search keeps the tickets whose short description contains each word of the query,
-in any case and anywhere ("kirim" finds "Pengiriman"; "email gagal" finds "Gagal kirim
+in any case and anywhere ("kirim" finds "Dikirim"; "email gagal" finds "Gagal kirim
 email"). A word is a run of letters and digits; every other ASCII character separates words,
 here and in the database alike, whatever the database's locale.
 
@@ -56,19 +56,32 @@ def _split(ticket: str) -> str:
     return f"regexp_split_to_table(upper({ticket}.short_description), {SQL_SEPARATORS})"
 
 
-def _fill(source: str) -> str:
-    """SQL adding the words of the tickets in ``source`` (a table or a trigger's rows, with
-    their id, short description and opening time) to those kept."""
+def _lock(source: str) -> str:
+    """SQL adding the words of the tickets in ``source`` (a table or a trigger's rows) that
+    are new, and locking all of them, in one statement and in the words' order: two writers
+    of the same words then wait for each other instead of deadlocking, as every statement
+    that locks words (here and in the counting trigger) locks them in that order."""
     return f"""
-    INSERT INTO {WORDS} (word, tickets)
+    INSERT INTO {WORDS} AS s (word, tickets)
     SELECT DISTINCT w.word, 0 FROM {source} t, {_split("t")} AS w(word)
     WHERE w.word <> '' ORDER BY 1
-    ON CONFLICT (word) DO NOTHING;
+    ON CONFLICT (word) DO UPDATE SET tickets = s.tickets;
+    """
+
+
+def _add(source: str) -> str:
+    """SQL adding which tickets of ``source`` (with their id, short description and opening
+    time) have which word, once their words are there (_lock)."""
+    return f"""
     INSERT INTO {TICKET_WORDS} (word_id, opened_at, ticket_id)
     SELECT DISTINCT s.id, t.opened_at, t.id FROM {source} t, {_split("t")} AS w(word)
     JOIN {WORDS} s ON s.word = w.word
     ON CONFLICT DO NOTHING;
     """
+
+
+def _fill(source: str) -> str:
+    return _lock(source) + _add(source)
 
 
 POSTGRESQL = f"""
@@ -85,20 +98,21 @@ END $$;
 -- them, at a new time) go, the new ones come; those it keeps are not touched.
 CREATE OR REPLACE FUNCTION {UPDATED}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    {_lock("(SELECT OLD.short_description UNION ALL SELECT NEW.short_description)")}
     DELETE FROM {TICKET_WORDS} kept WHERE kept.ticket_id = NEW.id AND (
         kept.opened_at <> NEW.opened_at OR NOT EXISTS (
             SELECT 1 FROM {WORDS} s, {_split("NEW")} AS w(word)
             WHERE s.id = kept.word_id AND s.word = w.word
         )
     );
-    {_fill("(SELECT NEW.id AS id, NEW.short_description, NEW.opened_at)")}
+    {_add("(SELECT NEW.id AS id, NEW.short_description, NEW.opened_at)")}
     RETURN NULL;
 END $$;
--- Each word's number of tickets follows its rows. The words are locked in one order, so two
--- writers of the same words wait for each other instead of deadlocking.
+-- Each word's number of tickets follows its rows; the words are locked in their order (a
+-- ticket's words are already locked, but not when the ORM deletes a ticket's words).
 CREATE OR REPLACE FUNCTION {COUNTED}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM 1 FROM {WORDS} WHERE id IN (SELECT word_id FROM changed) ORDER BY id FOR UPDATE;
+    PERFORM 1 FROM {WORDS} WHERE id IN (SELECT word_id FROM changed) ORDER BY word FOR UPDATE;
     UPDATE {WORDS} s SET tickets = s.tickets + d.n
     FROM (
         SELECT word_id, count(*) * CASE TG_OP WHEN 'INSERT' THEN 1 ELSE -1 END AS n
@@ -169,24 +183,42 @@ def refill(connection: BaseDatabaseWrapper) -> None:
 
 
 @contextmanager
+def skipped():
+    """Inside a transaction: the tickets inserted in the block get no words from the
+    triggers; a bulk load reads them all at its end (later_in_bulk)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL {LATER} = 'on'")
+    yield
+    # (On an error the transaction, or its savepoint, is rolled back, and the setting with it.)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL {LATER} = 'off'")
+
+
+@contextmanager
 def later_in_bulk():
-    """Tickets this connection inserts meanwhile get their words at the end, in one pass:
-    for a million tickets that takes minutes less than batch by batch. Other connections'
-    tickets get theirs as usual."""
+    """Read the words of the tickets inserted meanwhile in ``skipped`` blocks once, at the
+    end: for a million tickets that takes minutes less than batch by batch. Other tickets get
+    theirs as usual.
+
+    Until the end, a search's total and first page leave those tickets out. An edit of one
+    of them made while the words are read at the end may leave its old words counted too:
+    ``rebuild_search_words`` reads them all again.
+    """
     if connection.vendor != "postgresql":
         yield
         return
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {TICKETS}")
         (last,) = cursor.fetchone()
-        cursor.execute(f"SET {LATER} = 'on'")
     try:
         yield
     finally:
+        # (ON CONFLICT: a ticket with its words already, from another transaction, stays)
+        source = f"(SELECT id, short_description, opened_at FROM {TICKETS} WHERE id > {last:d})"
         with connection.cursor() as cursor:
-            cursor.execute(f"RESET {LATER}")
-            # (ON CONFLICT: another connection's tickets have their words already)
-            source = f"(SELECT id, short_description, opened_at FROM {TICKETS} WHERE id > {last:d})"
             cursor.execute(_fill(source))
 
 

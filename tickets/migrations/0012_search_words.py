@@ -42,12 +42,13 @@ class Migration(migrations.Migration):
             name='SearchWord',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('word', models.CharField(max_length=160, unique=True)),
+                ('word', models.TextField()),
                 ('tickets', models.BigIntegerField(default=0)),
             ],
             options={
                 'verbose_name': 'search word',
                 'verbose_name_plural': 'search words',
+                'constraints': [models.UniqueConstraint(fields=('word',), name='search_word_unique')],
             },
         ),
         migrations.CreateModel(

@@ -68,9 +68,10 @@ def queue(request, slug):
     definition = QUEUES_BY_SLUG.get(slug)
     if definition is None:
         raise Http404
+    listed = queue_tickets(slug, request.user)
     filterset = TicketFilter(
         request.GET or None,
-        queryset=queue_tickets(slug, request.user),
+        queryset=listed,
         show=request.GET.get("filter") == "1",
     )
     sort = request.GET.get("sort", "")
@@ -91,7 +92,7 @@ def queue(request, slug):
         columns=lambda rows: rows.for_list(),
         near_rows=_near_rows(slug, sort, request.user, exact, per_page)
         if exact is not None and per_page == PAGE_SIZE
-        else _text_rows(text, per_page)
+        else _text_rows(text, listed, per_page)
         if text is not None and sort in ("", "-opened")
         else None,
     )
@@ -156,7 +157,7 @@ def _near_rows(slug: str, sort: str, user, exact: dict[str, object], per_page: i
     return _ends(per_page, fetch)
 
 
-def _text_rows(text, per_page: int):
+def _text_rows(text, listed, per_page: int):
     """The ends of a text search in the lists' order, from the tickets' words
     (tickets/search_words.py), where the words can tell that order."""
 
@@ -164,7 +165,7 @@ def _text_rows(text, per_page: int):
         newest = text.newest(limit, oldest=from_end)
         if newest is None:
             return None
-        tickets = Ticket.objects.filter(pk__in=RawSQL(*newest)).order_by(*ordering_for(""))
+        tickets = listed.filter(pk__in=RawSQL(*newest)).order_by(*ordering_for(""))
         tickets = tickets.reverse() if from_end else tickets
         return tickets.values_list(*LIST_COLUMNS)
 
