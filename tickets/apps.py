@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_delete
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,4 +16,7 @@ class TicketsConfig(AppConfig):
         )
         post_migrate.connect(
             search_words.reinstall_after_migrate, sender=self, dispatch_uid="search words"
+        )
+        pre_delete.connect(
+            search_words.lock_before_delete, sender=self.get_model("Ticket"), dispatch_uid="words"
         )

@@ -24,7 +24,7 @@ import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 # Separators: every ASCII character but letters and digits.
@@ -173,10 +173,15 @@ def installed(connection: BaseDatabaseWrapper) -> set[str]:
 
 
 def refill(connection: BaseDatabaseWrapper) -> None:
-    """Read the words of every ticket again (after a load with the triggers disabled)."""
+    """Read the words of every ticket again (after a load with the triggers disabled).
+
+    In a transaction. Ticket writes wait until it ends: they then take their words' locks
+    after it, never while it holds the words, and it reads no description an edit changes.
+    """
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {TICKETS} IN SHARE MODE")
         cursor.execute(f"TRUNCATE {TICKET_WORDS}")
         cursor.execute(f"UPDATE {WORDS} SET tickets = 0 WHERE tickets <> 0")
         cursor.execute(_fill(TICKETS))
@@ -203,9 +208,7 @@ def later_in_bulk():
     end: for a million tickets that takes minutes less than batch by batch. Other tickets get
     theirs as usual.
 
-    Until the end, a search's total and first page leave those tickets out. An edit of one
-    of them made while the words are read at the end may leave its old words counted too:
-    ``rebuild_search_words`` reads them all again.
+    Until the end, a search's total and first page leave those tickets out.
     """
     if connection.vendor != "postgresql":
         yield
@@ -216,10 +219,19 @@ def later_in_bulk():
     try:
         yield
     finally:
-        # (ON CONFLICT: a ticket with its words already, from another transaction, stays)
+        # (ON CONFLICT: a ticket with its words already, from another transaction, stays.)
+        # Ticket writes wait meanwhile, as in refill.
         source = f"(SELECT id, short_description, opened_at FROM {TICKETS} WHERE id > {last:d})"
-        with connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {TICKETS} IN SHARE MODE")
             cursor.execute(_fill(source))
+
+
+def lock_before_delete(sender, instance, **kwargs) -> None:
+    """pre_delete of a ticket: lock its row before its words go. An edit of it, which locks
+    the row and then the words, waits for the delete instead of deadlocking with it."""
+    if connection.vendor == "postgresql":
+        list(sender._base_manager.select_for_update().filter(pk=instance.pk).values_list("pk"))
 
 
 def reinstall_after_migrate(sender, *, using: str, **kwargs) -> None:

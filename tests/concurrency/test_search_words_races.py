@@ -1,10 +1,13 @@
 """Agents changing the short descriptions of their tickets at the same moment: the words
 the text search keeps are locked in one order, so no write fails on a deadlock."""
 
+import threading
+import time
 from collections import Counter
 
 import pytest
-from django.db import transaction
+from django.core.management import call_command
+from django.db import connection, transaction
 
 from tests.factories import TicketFactory
 from tickets import search_words
@@ -35,19 +38,75 @@ def _edits(ticket: Ticket, first: int, times: int):
     return call
 
 
-def test_crosswise_description_changes_never_deadlock():
-    # Two tickets go from one set of words to the other while two go the other way.
-    tickets = [TicketFactory(short_description=TEXTS[index % 2]) for index in range(4)]
-    outcomes = run_together(*[_edits(ticket, index, 30) for index, ticket in enumerate(tickets)])
-    assert errors(outcomes) == []
-    assert [failure for outcome in outcomes for failure in outcome.value] == []
-    # And every word's number still matches the tickets.
+def _words_match_the_tickets():
+    if not search_words.installed(connection):
+        return
     numbers = Counter(
         word
         for ticket in Ticket.objects.all()
         for word in search_words.words(ticket.short_description.upper())
     )
     kept = Counter({w.word: w.tickets for w in SearchWord.objects.filter(tickets__gt=0)})
-    if search_words.installed(transaction.get_connection()):
-        assert kept == numbers
-        assert TicketWord.objects.count() == sum(numbers.values())
+    assert kept == numbers
+    assert TicketWord.objects.count() == sum(numbers.values())
+
+
+def test_crosswise_description_changes_never_deadlock():
+    # Two tickets go from one set of words to the other while two go the other way.
+    tickets = [TicketFactory(short_description=TEXTS[index % 2]) for index in range(4)]
+    outcomes = run_together(*[_edits(ticket, index, 30) for index, ticket in enumerate(tickets)])
+    assert errors(outcomes) == []
+    assert [failure for outcome in outcomes for failure in outcome.value] == []
+    _words_match_the_tickets()
+
+
+def test_a_ticket_deleted_while_it_is_edited():
+    """The delete removes the ticket's words, then the ticket; the edit locks the ticket,
+    then its words. The delete locks the ticket first, so one waits for the other."""
+    ticket = TicketFactory(short_description="Alpha beta")
+    words_gone = threading.Event()
+
+    def pause_once_the_words_are_gone(execute, sql, params, many, context):
+        if sql.startswith('DELETE FROM "tickets_ticket" '):
+            words_gone.set()
+            time.sleep(0.5)  # (the edit comes meanwhile)
+        return execute(sql, params, many, context)
+
+    def delete():
+        with transaction.atomic(), connection.execute_wrapper(pause_once_the_words_are_gone):
+            Ticket.objects.get(pk=ticket.pk).delete()
+
+    def edit():
+        words_gone.wait(10)
+        with transaction.atomic():
+            Ticket.objects.filter(pk=ticket.pk).update(short_description="Alpha gamma")
+
+    assert errors(run_together(delete, edit)) == []
+    assert not Ticket.objects.filter(pk=ticket.pk).exists()
+    _words_match_the_tickets()
+
+
+def test_rebuilding_the_words_while_agents_edit():
+    """The rebuild waits for the edits under way and the edits after it wait for it."""
+    holder, edited = TicketFactory(short_description="Satu"), TicketFactory(short_description="Dua")
+    holding = threading.Event()
+
+    def hold():  # an edit that keeps its words for a moment
+        with transaction.atomic():
+            Ticket.objects.filter(pk=holder.pk).update(short_description="Xray")
+            holding.set()
+            time.sleep(1.0)
+
+    def edit():  # waits for the word XRAY
+        holding.wait(10)
+        time.sleep(0.2)
+        with transaction.atomic():
+            Ticket.objects.filter(pk=edited.pk).update(short_description="Alpha xray")
+
+    def rebuild():
+        holding.wait(10)
+        time.sleep(0.4)
+        call_command("rebuild_search_words", verbosity=0)
+
+    assert errors(run_together(hold, edit, rebuild)) == []
+    _words_match_the_tickets()
