@@ -60,12 +60,15 @@ def _lock(source: str) -> str:
     """SQL adding the words of the tickets in ``source`` (a table or a trigger's rows) that
     are new, and locking all of them, in one statement and in the words' order: two writers
     of the same words then wait for each other instead of deadlocking, as every statement
-    that locks words (here and in the counting trigger) locks them in that order."""
+    that locks words (here and in the counting trigger) locks them in that order. (A
+    transaction writing several tickets locks each ticket's words in turn, and can still
+    deadlock with another; the workflow writes one ticket per transaction.) ``WHERE false``
+    locks the words there are without writing them."""
     return f"""
     INSERT INTO {WORDS} AS s (word, tickets)
     SELECT DISTINCT w.word, 0 FROM {source} t, {_split("t")} AS w(word)
     WHERE w.word <> '' ORDER BY 1
-    ON CONFLICT (word) DO UPDATE SET tickets = s.tickets;
+    ON CONFLICT (word) DO UPDATE SET tickets = s.tickets WHERE false;
     """
 
 
