@@ -3,15 +3,15 @@ the text search keeps are locked in one order, so no write fails on a deadlock."
 
 import threading
 import time
-from collections import Counter
 
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 
 from tests.factories import TicketFactory
+from tests.search_words_checks import kept_words, words_of_the_tickets
 from tickets import search_words
-from tickets.models import SearchWord, Ticket, TicketWord
+from tickets.models import Ticket
 
 from .race import errors, run_together
 
@@ -39,16 +39,8 @@ def _edits(ticket: Ticket, first: int, times: int):
 
 
 def _words_match_the_tickets():
-    if not search_words.installed(connection):
-        return
-    numbers = Counter(
-        word
-        for ticket in Ticket.objects.all()
-        for word in search_words.words(ticket.short_description.upper())
-    )
-    kept = Counter({w.word: w.tickets for w in SearchWord.objects.filter(tickets__gt=0)})
-    assert kept == numbers
-    assert TicketWord.objects.count() == sum(numbers.values())
+    if search_words.installed(connection):
+        assert kept_words() == words_of_the_tickets()
 
 
 def test_crosswise_description_changes_never_deadlock():

@@ -4,7 +4,6 @@ written."""
 
 import datetime
 import io
-from collections import Counter
 
 import pytest
 from django.core.management import call_command
@@ -14,8 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import TicketFactory
+from tests.search_words_checks import kept_words, upper, words_of_the_tickets
 from tickets import search_words
-from tickets.models import SearchWord, Ticket, TicketWord
+from tickets.models import SearchWord, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -41,16 +41,6 @@ def queue_url(**params):
     return reverse("tickets:queue", args=["all"]) + "?" + urlencode(params)
 
 
-def upper(text: str) -> str:
-    """The database's upper case, which the search compares in (PostgreSQL's keeps "ß" where
-    Python's makes it "SS"; SQLite's LIKE ignores the case of ASCII letters only)."""
-    if connection.vendor != "postgresql":
-        return "".join(letter.upper() if letter.isascii() else letter for letter in text)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT upper(%s)", [text])
-        return cursor.fetchone()[0]
-
-
 def expected(query: str, order=("-opened_at", "-id")) -> list[str]:
     """What a search lists, worked out here from the descriptions: the tickets that contain
     every word of the query, newest first."""
@@ -64,23 +54,6 @@ def expected(query: str, order=("-opened_at", "-id")) -> list[str]:
 
 def listed(response) -> list[str]:
     return [row["number"] for row in response.context["page"].object_list]
-
-
-def kept_words() -> tuple[Counter, set]:
-    """The words PostgreSQL keeps: each one's number of tickets, and every ticket's words."""
-    numbers = Counter({w.word: w.tickets for w in SearchWord.objects.filter(tickets__gt=0)})
-    rows = set(TicketWord.objects.values_list("word__word", "opened_at", "ticket_id"))
-    return numbers, rows
-
-
-def words_of_the_tickets() -> tuple[Counter, set]:
-    """The same, worked out here from the tickets."""
-    numbers, rows = Counter(), set()
-    for ticket in Ticket.objects.all():
-        for word in search_words.words(upper(ticket.short_description)):
-            numbers[word] += 1
-            rows.add((word, ticket.opened_at, ticket.pk))
-    return numbers, rows
 
 
 @pytest.fixture
