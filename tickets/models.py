@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .querysets import TicketQuerySet
+from .search_words import BLOCK
 
 
 class NamedItemManager(models.Manager):
@@ -738,6 +739,9 @@ class SearchWord(models.Model):
     word = models.TextField()
     # How many tickets have it now.
     tickets = models.BigIntegerField(default=0)
+    # Whether its tickets are kept as bitmaps too (WordBitmap): once it reaches
+    # search_words.BITMAP_FROM of them.
+    bitmap = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         verbose_name = _("search word")
@@ -770,3 +774,37 @@ class TicketWord(models.Model):
 
     def __str__(self):
         return f"{self.ticket_id}: {self.word_id}"
+
+
+class BitsField(models.Field):
+    """A bit string of a fixed length on PostgreSQL; elsewhere a blob, never written."""
+
+    def __init__(self, *args, length: int, **kwargs):
+        self.length = length
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        return name, path, args, {**kwargs, "length": self.length}
+
+    def db_type(self, connection):
+        return f"bit({self.length:d})" if connection.vendor == "postgresql" else "blob"
+
+
+class WordBitmap(models.Model):
+    """Which tickets of one block of ticket ids have a word: bit i of block b stands for the
+    ticket with id b * BLOCK + i. Only the words in many tickets have them; a text search of
+    several words and-s them (tickets/search_words.py). Kept by database triggers on
+    PostgreSQL; SQLite has the table, left empty."""
+
+    pk = models.CompositePrimaryKey("word", "block")
+    word = models.ForeignKey(SearchWord, on_delete=models.CASCADE, db_index=False)
+    block = models.IntegerField()
+    bits = BitsField(length=BLOCK)
+
+    class Meta:
+        verbose_name = _("word bitmap")
+        verbose_name_plural = _("word bitmaps")
+
+    def __str__(self):
+        return f"{self.word_id}: {self.block}"

@@ -11,11 +11,15 @@ count. So on PostgreSQL, triggers keep every distinct word of every short descri
 the number of tickets that have it (SearchWord), and which tickets have it, newest first
 (TicketWord), however a ticket is written: the workflow, an import, plain SQL. A query's word
 is looked up among the distinct words (a few thousand). Where it is one of them, the total is
-that word's number and the first page is the head of its tickets; a word found in several, or
-several words, are counted by merging their lists of tickets, from the primary key alone.
+that word's number and the first page is the head of its tickets. A word found in several, or
+several words, are counted from bitmaps: each word in many tickets (BITMAP_FROM) also has,
+for every block of BLOCK ticket ids, the bits of its tickets there (WordBitmap). Merging the
+lists of two words in 50,000 and 70,000 tickets took 15 ms; and-ing their bitmaps, about one.
+Where some of the words have bitmaps, the lists of the others are made into bits as they are
+read (about 1 ms per thousand tickets); where none has, their lists are merged.
 
-Migration tickets 0012 installs the triggers and fills the tables; every ``migrate`` installs
-them again, like those of tickets/reference_triggers.py.
+Migration tickets 0012 installs the triggers and fills the tables, 0014 adds the bitmaps;
+every ``migrate`` installs them again, like those of tickets/reference_triggers.py.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from __future__ import annotations
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -35,15 +40,22 @@ SQL_SEPARATORS = r"E'[\\x01-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7f]+'"
 MAX_WORDS = 6
 MAX_MATCHES = 100
 
+# A word gets bitmaps once it is in this many tickets; a bitmap covers this many ticket ids
+# (1 KB: a row stays in its table's page, neither compressed nor moved out).
+BITMAP_FROM = 1000
+BLOCK = 8192
+
 TICKETS = "tickets_ticket"
 WORDS = "tickets_searchword"
 TICKET_WORDS = "tickets_ticketword"
+BITMAPS = "tickets_wordbitmap"
 # (trigger and function) on the tickets, on their words.
 INSERTED = "tickets_ticket_words_inserted"
 UPDATED = "tickets_ticket_words_updated"
 COUNTED = "tickets_ticketword_counted"
 COUNT_TRIGGERS = {"tickets_ticketword_added": "NEW", "tickets_ticketword_removed": "OLD"}
 MIGRATION = ("tickets", "0012_search_words")
+BITMAPS_MIGRATION = ("tickets", "0014_word_bitmaps")
 LATER = "estim.words_later"
 
 
@@ -87,7 +99,48 @@ def _fill(source: str) -> str:
     return _lock(source) + _add(source)
 
 
-POSTGRESQL = f"""
+def _bits(ticket: str) -> str:
+    """SQL for the block of ``ticket`` ids and a bitmap of their bits there, as an aggregate
+    (grouped by the block: the rows it groups are numbers, not bitmaps of 1 KB)."""
+    return (
+        f"({ticket} / {BLOCK})::int AS block, "
+        f"bit_or(set_bit(B'0'::bit({BLOCK}), mod({ticket}, {BLOCK})::int, 1)) AS bits"
+    )
+
+
+def _grouped(rows: str) -> str:
+    """SQL for the bitmaps of the words and tickets in ``rows`` (``c``)."""
+    return f"SELECT c.word_id, {_bits('c.ticket_id')} FROM {rows} GROUP BY 1, 2"
+
+
+def _bitmaps(bitmap_from: int) -> str:
+    """SQL in the counting trigger: the bitmaps of the words that have them follow their
+    rows; a word that reaches ``bitmap_from`` tickets gets its bitmaps from its list."""
+    # Only the words that have bitmaps.
+    changed = f"changed c JOIN {WORDS} s ON s.id = c.word_id WHERE s.bitmap"
+    return f"""
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO {BITMAPS} AS b (word_id, block, bits)
+        {_grouped(changed)} ORDER BY 1, 2
+        ON CONFLICT (word_id, block) DO UPDATE SET bits = b.bits | excluded.bits;
+        WITH reached AS (
+            UPDATE {WORDS} s SET bitmap = true
+            WHERE s.id IN (SELECT word_id FROM changed) AND NOT s.bitmap
+                AND s.tickets >= {bitmap_from:d}
+            RETURNING s.id
+        )
+        INSERT INTO {BITMAPS} (word_id, block, bits)
+        {_grouped(f"{TICKET_WORDS} c WHERE c.word_id IN (SELECT id FROM reached)")};
+    ELSE
+        UPDATE {BITMAPS} b SET bits = b.bits & ~d.bits FROM ({_grouped(changed)}) d
+        WHERE b.word_id = d.word_id AND b.block = d.block;
+    END IF;"""
+
+
+def _postgresql(bitmap_from: int | None) -> str:
+    """SQL creating the triggers; the counting one keeps the bitmaps too, unless
+    ``bitmap_from`` is None (before migration 0014)."""
+    return f"""
 CREATE OR REPLACE FUNCTION {INSERTED}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     -- A bulk load reads its tickets' words once at its end (later_in_bulk).
@@ -111,8 +164,9 @@ BEGIN
     {_add("(SELECT NEW.id AS id, NEW.short_description, NEW.opened_at)")}
     RETURN NULL;
 END $$;
--- Each word's number of tickets follows its rows; the words are locked in their order (a
--- ticket's words are already locked, but not when the ORM deletes a ticket's words).
+-- Each word's number of tickets follows its rows, and so do its bitmaps; the words are
+-- locked in their order (a ticket's words are already locked, but not when the ORM deletes
+-- a ticket's words).
 CREATE OR REPLACE FUNCTION {COUNTED}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM 1 FROM {WORDS} WHERE id IN (SELECT word_id FROM changed) ORDER BY word FOR UPDATE;
@@ -122,6 +176,7 @@ BEGIN
         FROM changed GROUP BY word_id
     ) d
     WHERE s.id = d.word_id;
+    {"" if bitmap_from is None else _bitmaps(bitmap_from)}
     RETURN NULL;
 END $$;
 DROP TRIGGER IF EXISTS {INSERTED} ON {TICKETS};
@@ -134,21 +189,25 @@ CREATE TRIGGER {UPDATED} AFTER UPDATE OF short_description, opened_at ON {TICKET
           OR OLD.opened_at IS DISTINCT FROM NEW.opened_at)
     EXECUTE FUNCTION {UPDATED}();
 """ + "".join(
-    f"""
+        f"""
 DROP TRIGGER IF EXISTS {name} ON {TICKET_WORDS};
 CREATE TRIGGER {name} AFTER {"INSERT" if rows == "NEW" else "DELETE"} ON {TICKET_WORDS}
     REFERENCING {rows} TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION {COUNTED}();
 """
-    for name, rows in COUNT_TRIGGERS.items()
-)
+        for name, rows in COUNT_TRIGGERS.items()
+    )
 
 
-def install(connection: BaseDatabaseWrapper) -> None:
-    """Create the triggers (PostgreSQL only), replacing those there are."""
+def install(
+    connection: BaseDatabaseWrapper, *, bitmaps: bool = True, bitmap_from: int = BITMAP_FROM
+) -> None:
+    """Create the triggers (PostgreSQL only), replacing those there are; with bitmaps for
+    the words that reach ``bitmap_from`` tickets, unless ``bitmaps`` is False (before
+    migration 0014)."""
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        cursor.execute(POSTGRESQL)
+        cursor.execute(_postgresql(bitmap_from if bitmaps else None))
 
 
 def remove(connection: BaseDatabaseWrapper) -> None:
@@ -175,8 +234,9 @@ def installed(connection: BaseDatabaseWrapper) -> set[str]:
         return {name for (name,) in cursor.fetchall()}
 
 
-def refill(connection: BaseDatabaseWrapper) -> None:
-    """Read the words of every ticket again (after a load with the triggers disabled).
+def refill(connection: BaseDatabaseWrapper, *, bitmaps: bool = True) -> None:
+    """Read the words of every ticket again (after a load with the triggers disabled), and
+    make the bitmaps again (not before migration 0014: ``bitmaps=False``).
 
     In a transaction. Ticket writes wait until it ends: they then take their words' locks
     after it, never while it holds the words, and it reads no description an edit changes.
@@ -185,9 +245,32 @@ def refill(connection: BaseDatabaseWrapper) -> None:
         return
     with connection.cursor() as cursor:
         cursor.execute(f"LOCK TABLE {TICKETS} IN SHARE MODE")
-        cursor.execute(f"TRUNCATE {TICKET_WORDS}")
+        # (A word keeps its bitmaps: the triggers make them again from the words' rows.)
+        cursor.execute(f"TRUNCATE {TICKET_WORDS}" + (f", {BITMAPS}" if bitmaps else ""))
         cursor.execute(f"UPDATE {WORDS} SET tickets = 0 WHERE tickets <> 0")
         cursor.execute(_fill(TICKETS))
+
+
+def make_bitmaps(connection: BaseDatabaseWrapper, bitmap_from: int = BITMAP_FROM) -> None:
+    """The bitmaps of the words in ``bitmap_from`` tickets or more that have none yet
+    (migration 0014; the triggers make those of the words that reach it later)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        # The words first, in their order; then their lists, read after their writers end.
+        cursor.execute(
+            f"UPDATE {WORDS} s SET bitmap = true FROM (SELECT id FROM {WORDS} "
+            "WHERE tickets >= %s AND NOT bitmap ORDER BY word FOR UPDATE) AS l "
+            "WHERE s.id = l.id",
+            [bitmap_from],
+        )
+        cursor.execute(
+            f"INSERT INTO {BITMAPS} (word_id, block, bits) "
+            + _grouped(
+                f"{TICKET_WORDS} c WHERE c.word_id IN (SELECT id FROM {WORDS} WHERE bitmap) "
+                f"AND NOT EXISTS (SELECT 1 FROM {BITMAPS} b WHERE b.word_id = c.word_id)"
+            )
+        )
 
 
 @contextmanager
@@ -245,25 +328,67 @@ def reinstall_after_migrate(sender, *, using: str, **kwargs) -> None:
     target = connections[using]
     if target.vendor != "postgresql":
         return
-    if MIGRATION in MigrationRecorder(target).applied_migrations():
-        install(target)
+    applied = MigrationRecorder(target).applied_migrations()
+    if MIGRATION in applied:
+        install(target, bitmaps=BITMAPS_MIGRATION in applied)
+
+
+class Found(NamedTuple):
+    """One of the tickets' words, as a query's word was found in it."""
+
+    pk: int
+    tickets: int
+    # Whether it has bitmaps. (Once it has, it keeps them.)
+    bitmap: bool
 
 
 @dataclass(frozen=True)
 class Search:
-    """A query's words as found among the tickets' words: for each, the ids of the words that
-    contain it and how many tickets have each of those."""
+    """A query's words as found among the tickets' words: for each, the words that contain
+    it."""
 
-    found: tuple[tuple[tuple[int, int], ...], ...]
+    found: tuple[tuple[Found, ...], ...]
 
     def total(self) -> tuple[str, list, bool]:
         """The number of tickets that have every word, as a part of queues.count_many."""
         if not all(self.found):
             return ("SELECT 0 AS n", [], True)
         if len(self.found) == 1 and len(self.found[0]) == 1:
-            return ("SELECT %s AS n", [self.found[0][0][1]], True)
-        sources, params = self._lists()
-        return (f"SELECT COUNT(*) AS n FROM {sources}", params, True)
+            return ("SELECT %s AS n", [self.found[0][0].tickets], True)
+        if not any(word.bitmap for found in self.found for word in found):
+            # Words in few tickets each: their lists merged.
+            sources, params = self._lists()
+            return (f"SELECT COUNT(*) AS n FROM {sources}", params, True)
+        # Each query word's bitmaps, block by block, and-ed.
+        sources, params = [], []
+        for index, found in enumerate(self.found):
+            source, source_params = self._bitmaps(found)
+            using = " USING (block)" if index else ""
+            sources.append(f"({source}) w{index}{using}")
+            params.extend(source_params)
+        bits = " & ".join(f"w{index}.bits" for index in range(len(self.found)))
+        return (f"SELECT SUM(bit_count({bits})) AS n FROM {' JOIN '.join(sources)}", params, True)
+
+    @staticmethod
+    def _bitmaps(found: tuple[Found, ...]) -> tuple[str, list]:
+        """SQL for the blocks of the tickets that have any of ``found`` words: their bitmaps
+        or-ed, with the lists of those without bitmaps made into bits."""
+        kept = [word.pk for word in found if word.bitmap]
+        if len(kept) == len(found) == 1:
+            return (f"SELECT block, bits FROM {BITMAPS} WHERE word_id = %s", kept)
+        listed = [word.pk for word in found if not word.bitmap]
+        parts, params = [], []
+        if kept:
+            parts.append(f"SELECT block, bits FROM {BITMAPS} WHERE word_id = ANY(%s)")
+            params.append(kept)
+        if listed:
+            parts.append(
+                f"SELECT {_bits('ticket_id')} FROM {TICKET_WORDS} "
+                "WHERE word_id = ANY(%s) GROUP BY 1"
+            )
+            params.append(listed)
+        rows = " UNION ALL ".join(parts)
+        return (f"SELECT block, bit_or(bits) AS bits FROM ({rows}) AS p GROUP BY block", params)
 
     def newest(self, limit: int, *, oldest: bool = False) -> tuple[str, list] | None:
         """SQL for the ids of the newest (or oldest) ``limit`` tickets that have every word, in
@@ -283,16 +408,16 @@ class Search:
         """Each query word's tickets in the lists' order, joined: one word's list as it is,
         the lists of several words merged."""
         sources, params = [], []
-        for index, ids in enumerate(self.found):
-            if len(ids) == 1:
+        for index, found in enumerate(self.found):
+            if len(found) == 1:
                 rows = f"SELECT opened_at, ticket_id FROM {TICKET_WORDS} WHERE word_id = %s"
-                params.append(ids[0][0])
+                params.append(found[0].pk)
             else:
                 rows = (
                     f"SELECT DISTINCT opened_at, ticket_id FROM {TICKET_WORDS} "
                     "WHERE word_id = ANY(%s)"
                 )
-                params.append([pk for pk, _ in ids])
+                params.append([word.pk for word in found])
             using = " USING (opened_at, ticket_id)" if index else ""
             sources.append(f"({rows}) w{index}{using}")
         return " JOIN ".join(sources), params
@@ -306,15 +431,15 @@ def search(text: str) -> Search | None:
     if connection.vendor != "postgresql" or not found or len(found) > MAX_WORDS:
         return None
     selects = " UNION ALL ".join(
-        f"(SELECT {index}, id, tickets FROM {WORDS} "
+        f"(SELECT {index}, id, tickets, bitmap FROM {WORDS} "
         f"WHERE tickets > 0 AND word LIKE '%%' || upper(%s) || '%%' LIMIT {MAX_MATCHES + 1})"
         for index in range(len(found))
     )
-    matches: list[list[tuple[int, int]]] = [[] for _ in found]
+    matches: list[list[Found]] = [[] for _ in found]
     with connection.cursor() as cursor:
         cursor.execute(selects, found)
-        for index, pk, tickets in cursor.fetchall():
-            matches[index].append((pk, tickets))
+        for index, *word in cursor.fetchall():
+            matches[index].append(Found(*word))
     if any(len(ids) > MAX_MATCHES for ids in matches):
         return None
     return Search(tuple(tuple(ids) for ids in matches))

@@ -9,13 +9,24 @@ from django.core.management import call_command
 from django.db import connection, transaction
 
 from tests.factories import TicketFactory
-from tests.search_words_checks import kept_words, words_of_the_tickets
+from tests.search_words_checks import bitmaps_from, kept_words, words_of_the_tickets
 from tickets import search_words
 from tickets.models import Ticket
 
 from .race import errors, run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def bitmaps():
+    """The words of these tickets get bitmaps, which the same locks keep."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with bitmaps_from(2):
+        yield
+
 
 TEXTS = ["Gagal login portal", "Email notifikasi terlambat"]
 

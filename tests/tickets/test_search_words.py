@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import TicketFactory
-from tests.search_words_checks import kept_words, upper, words_of_the_tickets
+from tests.search_words_checks import bitmaps_from, kept_words, upper, words_of_the_tickets
 from tickets import search_words
 from tickets.models import SearchWord, Ticket
 
@@ -54,6 +54,17 @@ def expected(query: str, order=("-opened_at", "-id")) -> list[str]:
 
 def listed(response) -> list[str]:
     return [row["number"] for row in response.context["page"].object_list]
+
+
+@pytest.fixture(params=["lists", "bitmaps"] if connection.vendor == "postgresql" else ["lists"])
+def counted_from(request):
+    """The words' lists alone, or bitmaps for the words in two tickets or more too (a
+    database's are for the words in thousands), which the triggers make as they get there."""
+    if request.param == "lists":
+        yield request.param
+        return
+    with bitmaps_from(2):
+        yield request.param
 
 
 @pytest.fixture
@@ -114,11 +125,15 @@ def test_the_database_splits_words_as_the_search_does():
         "straße",
         "ss",  # not in "Straße" (the database's upper case keeps the "ß")
         "login",
+        "i",  # in most words
+        "i gagal",
         "zzz",
         "-",  # punctuation alone: as typed
     ],
 )
-def test_a_text_search_lists_and_counts_the_tickets_with_every_word(l1_client, tickets, query):
+def test_a_text_search_lists_and_counts_the_tickets_with_every_word(
+    l1_client, counted_from, tickets, query
+):
     response = l1_client.get(queue_url(text=query))
     listed = [row["number"] for row in response.context["page"].object_list]
     assert listed == expected(query)
@@ -126,8 +141,10 @@ def test_a_text_search_lists_and_counts_the_tickets_with_every_word(l1_client, t
 
 
 @postgresql_only
-def test_the_words_follow_every_way_a_ticket_is_written(tickets):
+def test_the_words_follow_every_way_a_ticket_is_written(counted_from, tickets):
     assert kept_words() == words_of_the_tickets()
+    if counted_from == "bitmaps":
+        assert {"GAGAL", "NOTIFIKASI", "TEGUH", "GUNAWAN"} <= set(kept_words()[2])
     first, second, third = tickets[:3]
     # save(), a queryset update, and plain SQL
     first.short_description = "Notifikasi terkirim ulang"
@@ -166,8 +183,24 @@ def test_a_refill_reads_every_ticket_again(tickets):
         finally:
             cursor.execute("ALTER TABLE tickets_ticket ENABLE TRIGGER USER")
     assert kept_words() != words_of_the_tickets()
-    call_command("rebuild_search_words", stdout=io.StringIO())
-    assert kept_words() == words_of_the_tickets()
+    with bitmaps_from(2):
+        made = set(kept_words()[2])
+        call_command("rebuild_search_words", stdout=io.StringIO())
+        assert kept_words() == words_of_the_tickets()
+        numbers, _, bitmaps = kept_words()
+        # A word keeps its bitmaps; those now in two tickets get them.
+        assert set(bitmaps) == made | {word for word, n in numbers.items() if n >= 2}
+
+
+@postgresql_only
+def test_the_words_in_many_tickets_get_bitmaps(tickets):
+    numbers = kept_words()[0]
+    with bitmaps_from(2):
+        assert set(kept_words()[2]) == {word for word, n in numbers.items() if n >= 2}
+        assert kept_words() == words_of_the_tickets()
+        TicketFactory(short_description="Ayu lupa password")  # AYU's second ticket
+        assert "AYU" in kept_words()[2]
+        assert kept_words() == words_of_the_tickets()
 
 
 @postgresql_only
@@ -178,16 +211,31 @@ def test_migrate_puts_the_triggers_back():
     assert search_words.installed(connection) == set()
     search_words.reinstall_after_migrate(None, using="default")
     assert search_words.installed(connection) == every
+    # with the bitmaps
+    TicketFactory(short_description="Kata pertama")
+    search_words.make_bitmaps(connection, 1)
+    TicketFactory(short_description="Kata kedua")
+    assert set(kept_words()[2]) == {"KATA", "PERTAMA"}
+    assert kept_words() == words_of_the_tickets()
 
 
 @postgresql_only
 @pytest.mark.parametrize(
     "query, rows_from_words",
-    [("notifikasi", True), ("gagal", True), ("teguh gunawan", True), ("kirim", False)],
+    [
+        ("notifikasi", True),
+        ("gagal", True),
+        ("teguh gunawan", True),
+        ("kirim", False),
+        ("i gagal", False),  # "i" is in words with bitmaps and in words without
+    ],
 )
-def test_the_total_and_both_ends_come_from_the_words(l1_client, tickets, query, rows_from_words):
+def test_the_total_and_both_ends_come_from_the_words(
+    l1_client, counted_from, tickets, query, rows_from_words
+):
     """Never counted from the tickets; the first and last pages read from the words where
-    each word of the query is one of the tickets' words ("kirim" is in two)."""
+    each word of the query is one of the tickets' words ("kirim" is in two). Several words,
+    or one found in several, are counted from their bitmaps where they have them."""
     # Four opened at one moment, at the head of the list: the id orders them.
     TicketFactory.create_batch(
         4, short_description="Teguh Gunawan: notifikasi gagal", opened_at=timezone.now()
@@ -203,6 +251,8 @@ def test_the_total_and_both_ends_come_from_the_words(l1_client, tickets, query, 
         assert not any("COUNT(*)" in one and "LIKE UPPER" in one for one in sql)
         listed_by_words = any("ORDER BY w0.opened_at" in one for one in sql)
         assert listed_by_words == rows_from_words
+        from_bitmaps = any("bit_count" in one for one in sql)
+        assert from_bitmaps == (counted_from == "bitmaps" and query in ("teguh gunawan", "i gagal"))
 
 
 def counted_from_the_tickets(client, url) -> tuple[bool, object]:

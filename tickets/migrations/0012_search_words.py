@@ -23,8 +23,8 @@ def create(apps, schema_editor):
                 f"CREATE INDEX ticket_search_word_trgm_idx ON {search_words.WORDS} "
                 "USING gin (word gin_trgm_ops)"
             )
-    search_words.install(connection)
-    search_words.refill(connection)
+    search_words.install(connection, bitmaps=False)
+    search_words.refill(connection, bitmaps=False)
 
 
 def drop(apps, schema_editor):
