@@ -59,7 +59,7 @@ def words_of_the_tickets() -> tuple[Counter, set, dict]:
 def bitmaps_from(tickets: int):
     """Bitmaps for the words in that many tickets (instead of thousands), made now and by the
     triggers meanwhile."""
-    search_words.install(connection, bitmap_from=tickets)
+    search_words.install(connection, tickets)
     search_words.make_bitmaps(connection, tickets)
     try:
         yield

@@ -799,7 +799,7 @@ class WordBitmap(models.Model):
 
     pk = models.CompositePrimaryKey("word", "block")
     word = models.ForeignKey(SearchWord, on_delete=models.CASCADE, db_index=False)
-    block = models.IntegerField()
+    block = models.BigIntegerField()
     bits = BitsField(length=BLOCK)
 
     class Meta:

@@ -18,7 +18,7 @@ lists of two words in 50,000 and 70,000 tickets took 15 ms; and-ing their bitmap
 Where some of the words have bitmaps, the lists of the others are made into bits as they are
 read (about 1 ms per thousand tickets); where none has, their lists are merged.
 
-Migration tickets 0012 installs the triggers and fills the tables, 0014 adds the bitmaps;
+Migration tickets 0012 installs the triggers and fills the tables, 0014 and 0015 add the bitmaps;
 every ``migrate`` installs them again, like those of tickets/reference_triggers.py.
 """
 
@@ -43,7 +43,8 @@ MAX_MATCHES = 100
 # A word gets bitmaps once it is in this many tickets; a bitmap covers this many ticket ids
 # (1 KB: a row stays in its table's page, neither compressed nor moved out).
 BITMAP_FROM = 1000
-BLOCK = 8192
+BLOCK_BITS = 13
+BLOCK = 1 << BLOCK_BITS
 
 TICKETS = "tickets_ticket"
 WORDS = "tickets_searchword"
@@ -55,7 +56,7 @@ UPDATED = "tickets_ticket_words_updated"
 COUNTED = "tickets_ticketword_counted"
 COUNT_TRIGGERS = {"tickets_ticketword_added": "NEW", "tickets_ticketword_removed": "OLD"}
 MIGRATION = ("tickets", "0012_search_words")
-BITMAPS_MIGRATION = ("tickets", "0014_word_bitmaps")
+BITMAPS_MIGRATION = ("tickets", "0015_make_word_bitmaps")
 LATER = "estim.words_later"
 
 
@@ -101,10 +102,11 @@ def _fill(source: str) -> str:
 
 def _bits(ticket: str) -> str:
     """SQL for the block of ``ticket`` ids and a bitmap of their bits there, as an aggregate
-    (grouped by the block: the rows it groups are numbers, not bitmaps of 1 KB)."""
+    to group by the block. (The block and the bit by shifting and masking: they hold for
+    every bigint, negative ones too.)"""
     return (
-        f"({ticket} / {BLOCK})::int AS block, "
-        f"bit_or(set_bit(B'0'::bit({BLOCK}), mod({ticket}, {BLOCK})::int, 1)) AS bits"
+        f"{ticket} >> {BLOCK_BITS} AS block, "
+        f"bit_or(set_bit(B'0'::bit({BLOCK}), ({ticket} & {BLOCK - 1})::int, 1)) AS bits"
     )
 
 
@@ -113,7 +115,7 @@ def _grouped(rows: str) -> str:
     return f"SELECT c.word_id, {_bits('c.ticket_id')} FROM {rows} GROUP BY 1, 2"
 
 
-def _bitmaps(bitmap_from: int) -> str:
+def _kept_bitmaps(bitmap_from: int) -> str:
     """SQL in the counting trigger: the bitmaps of the words that have them follow their
     rows; a word that reaches ``bitmap_from`` tickets gets its bitmaps from its list."""
     # Only the words that have bitmaps.
@@ -139,7 +141,7 @@ def _bitmaps(bitmap_from: int) -> str:
 
 def _postgresql(bitmap_from: int | None) -> str:
     """SQL creating the triggers; the counting one keeps the bitmaps too, unless
-    ``bitmap_from`` is None (before migration 0014)."""
+    ``bitmap_from`` is None (before migration 0015)."""
     return f"""
 CREATE OR REPLACE FUNCTION {INSERTED}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -176,7 +178,7 @@ BEGIN
         FROM changed GROUP BY word_id
     ) d
     WHERE s.id = d.word_id;
-    {"" if bitmap_from is None else _bitmaps(bitmap_from)}
+    {"" if bitmap_from is None else _kept_bitmaps(bitmap_from)}
     RETURN NULL;
 END $$;
 DROP TRIGGER IF EXISTS {INSERTED} ON {TICKETS};
@@ -198,16 +200,14 @@ CREATE TRIGGER {name} AFTER {"INSERT" if rows == "NEW" else "DELETE"} ON {TICKET
     )
 
 
-def install(
-    connection: BaseDatabaseWrapper, *, bitmaps: bool = True, bitmap_from: int = BITMAP_FROM
-) -> None:
+def install(connection: BaseDatabaseWrapper, bitmap_from: int | None = BITMAP_FROM) -> None:
     """Create the triggers (PostgreSQL only), replacing those there are; with bitmaps for
-    the words that reach ``bitmap_from`` tickets, unless ``bitmaps`` is False (before
-    migration 0014)."""
+    the words that reach ``bitmap_from`` tickets, none if it is None (before migration
+    0015)."""
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        cursor.execute(_postgresql(bitmap_from if bitmaps else None))
+        cursor.execute(_postgresql(bitmap_from))
 
 
 def remove(connection: BaseDatabaseWrapper) -> None:
@@ -236,7 +236,8 @@ def installed(connection: BaseDatabaseWrapper) -> set[str]:
 
 def refill(connection: BaseDatabaseWrapper, *, bitmaps: bool = True) -> None:
     """Read the words of every ticket again (after a load with the triggers disabled), and
-    make the bitmaps again (not before migration 0014: ``bitmaps=False``).
+    make the bitmaps again (not before migration 0014, which adds their table:
+    ``bitmaps=False``).
 
     In a transaction. Ticket writes wait until it ends: they then take their words' locks
     after it, never while it holds the words, and it reads no description an edit changes.
@@ -245,7 +246,8 @@ def refill(connection: BaseDatabaseWrapper, *, bitmaps: bool = True) -> None:
         return
     with connection.cursor() as cursor:
         cursor.execute(f"LOCK TABLE {TICKETS} IN SHARE MODE")
-        # (A word keeps its bitmaps: the triggers make them again from the words' rows.)
+        # (A word that has bitmaps keeps its flag: the triggers make its bitmaps again as
+        # they add its rows.)
         cursor.execute(f"TRUNCATE {TICKET_WORDS}" + (f", {BITMAPS}" if bitmaps else ""))
         cursor.execute(f"UPDATE {WORDS} SET tickets = 0 WHERE tickets <> 0")
         cursor.execute(_fill(TICKETS))
@@ -253,7 +255,7 @@ def refill(connection: BaseDatabaseWrapper, *, bitmaps: bool = True) -> None:
 
 def make_bitmaps(connection: BaseDatabaseWrapper, bitmap_from: int = BITMAP_FROM) -> None:
     """The bitmaps of the words in ``bitmap_from`` tickets or more that have none yet
-    (migration 0014; the triggers make those of the words that reach it later)."""
+    (migration 0015; the triggers make those of the words that reach it later)."""
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
@@ -314,9 +316,13 @@ def later_in_bulk():
 
 
 def lock_before_delete(sender, instance, **kwargs) -> None:
-    """pre_delete of a ticket: lock its row before its words go. An edit of it, which locks
-    the row and then the words, waits for the delete instead of deadlocking with it."""
+    """pre_delete of a ticket: lock the table as a write does, and its row, before its words
+    go. An edit of it, which locks the row and then the words, waits for the delete instead
+    of deadlocking with it; so does a rebuild (refill, later_in_bulk), which waits for the
+    ticket writes under way before it touches the words."""
     if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {TICKETS} IN ROW EXCLUSIVE MODE")
         list(sender._base_manager.select_for_update().filter(pk=instance.pk).values_list("pk"))
 
 
@@ -330,7 +336,7 @@ def reinstall_after_migrate(sender, *, using: str, **kwargs) -> None:
         return
     applied = MigrationRecorder(target).applied_migrations()
     if MIGRATION in applied:
-        install(target, bitmaps=BITMAPS_MIGRATION in applied)
+        install(target, BITMAP_FROM if BITMAPS_MIGRATION in applied else None)
 
 
 class Found(NamedTuple):
@@ -362,15 +368,20 @@ class Search:
         # Each query word's bitmaps, block by block, and-ed.
         sources, params = [], []
         for index, found in enumerate(self.found):
-            source, source_params = self._bitmaps(found)
+            source, source_params = self._blocks(found)
             using = " USING (block)" if index else ""
             sources.append(f"({source}) w{index}{using}")
             params.extend(source_params)
         bits = " & ".join(f"w{index}.bits" for index in range(len(self.found)))
-        return (f"SELECT SUM(bit_count({bits})) AS n FROM {' JOIN '.join(sources)}", params, True)
+        return (
+            f"SELECT COALESCE(SUM(bit_count({bits})), 0)::bigint AS n "
+            f"FROM {' JOIN '.join(sources)}",
+            params,
+            True,
+        )
 
     @staticmethod
-    def _bitmaps(found: tuple[Found, ...]) -> tuple[str, list]:
+    def _blocks(found: tuple[Found, ...]) -> tuple[str, list]:
         """SQL for the blocks of the tickets that have any of ``found`` words: their bitmaps
         or-ed, with the lists of those without bitmaps made into bits."""
         kept = [word.pk for word in found if word.bitmap]

@@ -113,3 +113,29 @@ def test_rebuilding_the_words_while_agents_edit():
 
     assert errors(run_together(hold, edit, rebuild)) == []
     _words_match_the_tickets()
+
+
+def test_rebuilding_the_words_while_a_ticket_is_deleted():
+    """The delete locks the ticket table as a write does before its words go; the rebuild
+    waits for it instead of taking the words it still has to let go."""
+    ticket = TicketFactory(short_description="Alpha beta")
+    TicketFactory(short_description="Alpha gamma")
+    words_gone = threading.Event()
+
+    def pause_once_the_words_are_gone(execute, sql, params, many, context):
+        if sql.startswith('DELETE FROM "tickets_ticket" '):
+            words_gone.set()
+            time.sleep(0.5)  # (the rebuild comes meanwhile)
+        return execute(sql, params, many, context)
+
+    def delete():
+        with transaction.atomic(), connection.execute_wrapper(pause_once_the_words_are_gone):
+            Ticket.objects.get(pk=ticket.pk).delete()
+
+    def rebuild():
+        words_gone.wait(10)
+        call_command("rebuild_search_words", verbosity=0)
+
+    assert errors(run_together(delete, rebuild)) == []
+    assert not Ticket.objects.filter(pk=ticket.pk).exists()
+    _words_match_the_tickets()

@@ -204,6 +204,28 @@ def test_the_words_in_many_tickets_get_bitmaps(tickets):
 
 
 @postgresql_only
+def test_bitmaps_hold_tickets_of_any_id_in_their_blocks(l1_client):
+    """Bit i of block b is the ticket b * 8192 + i, whatever the id (negative ones too);
+    words whose tickets share no block have none in common."""
+    block = search_words.BLOCK
+    with bitmaps_from(2):
+        for pk in (-5, 1, block - 1, block, block + 1, 3 * block + 7, 2**40):
+            TicketFactory(id=pk, short_description="Alfa bravo")
+        TicketFactory(id=5 * block, short_description="Charlie")
+        TicketFactory(id=5 * block + 1, short_description="Charlie delta")
+        TicketFactory(id=9 * block, short_description="Delta")
+        assert kept_words() == words_of_the_tickets()
+        assert set(kept_words()[2]) == {"ALFA", "BRAVO", "CHARLIE", "DELTA"}
+        for query, number in (("alfa bravo", 7), ("alfa charlie", 0), ("charlie delta", 1)):
+            with CaptureQueriesContext(connection) as queries:
+                response = l1_client.get(queue_url(text=query))
+            assert response.context["page"].paginator.count == number == len(expected(query))
+            assert any("bit_count" in query["sql"] for query in queries.captured_queries)
+        Ticket.objects.get(pk=2**40).delete()
+        assert kept_words() == words_of_the_tickets()
+
+
+@postgresql_only
 def test_migrate_puts_the_triggers_back():
     every = {search_words.INSERTED, search_words.UPDATED, *search_words.COUNT_TRIGGERS}
     assert search_words.installed(connection) == every

@@ -23,7 +23,7 @@ def create(apps, schema_editor):
                 f"CREATE INDEX ticket_search_word_trgm_idx ON {search_words.WORDS} "
                 "USING gin (word gin_trgm_ops)"
             )
-    search_words.install(connection, bitmaps=False)
+    search_words.install(connection, None)
     search_words.refill(connection, bitmaps=False)
 
 
