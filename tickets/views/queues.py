@@ -92,7 +92,7 @@ def queue(request, slug):
         columns=lambda rows: rows.for_list(),
         near_rows=_near_rows(slug, sort, request.user, exact, per_page)
         if exact is not None and per_page == PAGE_SIZE
-        else _text_rows(text, listed, per_page)
+        else _text_rows(text, slug, request.user, per_page)
         if text is not None and sort in ("", "-opened")
         else None,
     )
@@ -157,17 +157,27 @@ def _near_rows(slug: str, sort: str, user, exact: dict[str, object], per_page: i
     return _ends(per_page, fetch)
 
 
-def _text_rows(text, listed, per_page: int):
+def _text_rows(text, slug: str, user, per_page: int):
     """The ends of a text search in the lists' order, from the tickets' words
-    (tickets/search_words.py), where the words can tell that order."""
+    (tickets/search_words.py), where the words can tell that order; read with a query
+    compiled once per shape of the words' SQL (tickets/prepared.py)."""
+    sees_all = user.sees_all_incidents()
 
     def fetch(limit: int, from_end: bool):
         newest = text.newest(limit, oldest=from_end)
         if newest is None:
             return None
-        tickets = listed.filter(pk__in=RawSQL(*newest)).order_by(*ordering_for(""))
-        tickets = tickets.reverse() if from_end else tickets
-        return tickets.values_list(*LIST_COLUMNS)
+        words_sql, words_params = newest
+
+        def build(pk, groups, *values):
+            stand_in = stand_in_user(pk, groups, sees_all=sees_all)
+            tickets = queue_tickets(slug, stand_in).filter(pk__in=RawSQL(words_sql, values))
+            tickets = tickets.order_by(*ordering_for(""))
+            tickets = tickets.reverse() if from_end else tickets
+            return tickets.values_list(*LIST_COLUMNS)
+
+        key = ("text page", slug, sees_all, words_sql, from_end)
+        return prepared.rows(key, build, user.pk, user.group_ids(), *words_params)
 
     return _ends(per_page, fetch)
 
