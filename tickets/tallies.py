@@ -89,6 +89,36 @@ def move_held(ticket: Ticket, old: Key | None, new: Key, *, new_holder: int | No
         )
 
 
+def count_new(ticket: Ticket) -> None:
+    """Count a ticket just created: its tally, its group's holding of it (GroupHolding, dated
+    with the ticket) and that group's held tally.
+
+    On PostgreSQL in one statement, each of whose steps reads the row the step before
+    returned: they run in that order, taking the rows in the order every other ticket write
+    takes them (move, the holding, move_held), so two writers never wait for each other
+    crosswise."""
+    key = key_of(ticket)
+    group = ticket.assignment_group_id
+    if connection.vendor != "postgresql":
+        move(None, key)
+        GroupHolding.objects.create(ticket=ticket, group_id=group)
+        move_held(ticket, None, key, new_holder=group)
+        return
+    tally, held = TicketTally._meta.db_table, HeldTally._meta.db_table
+    holding = GroupHolding._meta.db_table
+    tally_names, held_names = ", ".join(TALLY_COLUMNS), ", ".join(HELD_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH counted AS (INSERT INTO {tally} ({tally_names}, n) VALUES (%s, %s, %s, %s, 1) "
+            f"ON CONFLICT ({tally_names}) DO UPDATE SET n = {tally}.n + EXCLUDED.n RETURNING 1), "
+            f"held AS (INSERT INTO {holding} (ticket_id, group_id, created_at) "
+            "SELECT %s, %s, %s FROM counted RETURNING group_id) "
+            f"INSERT INTO {held} ({held_names}, n) SELECT group_id, %s, %s, 1 FROM held "
+            f"ON CONFLICT ({held_names}) DO UPDATE SET n = {held}.n + EXCLUDED.n",
+            [*key, ticket.pk, group, ticket.created_at, *key[1:3]],
+        )
+
+
 HeldKey = tuple[int, str, int]
 
 

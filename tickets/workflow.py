@@ -516,9 +516,7 @@ def create_ticket(*, by: User, **values: Any) -> Ticket:
         )
         ticket.number = _next_number(now)
         ticket.save()
-        tallies.move(None, tallies.key_of(ticket))
-        GroupHolding.objects.create(ticket=ticket, group=group)
-        tallies.move_held(ticket, None, tallies.key_of(ticket), new_holder=group.pk)
+        tallies.count_new(ticket)
         initial = {
             name: [None, _raw(getattr(ticket, ticket._meta.get_field(name).attname))]
             for name in (*EDITABLE_FIELDS, "assignment_group", "priority")

@@ -5,8 +5,8 @@ from functools import partial
 import pytest
 from django.utils import timezone
 
-from tickets import workflow
-from tickets.models import Ticket, TicketCounter, TicketEvent
+from tickets import tallies, workflow
+from tickets.models import GroupHolding, Ticket, TicketCounter, TicketEvent
 from tickets.workflow import TransitionNotAllowed
 
 from .race import errors, run_together, successes
@@ -51,3 +51,18 @@ def test_fifty_tickets_created_at_once_get_fifty_distinct_numbers(l1_agent, cate
     assert numbers == [f"INC-{year}-{n:06d}" for n in range(1, 51)]
     assert Ticket.objects.count() == 50
     assert TicketCounter.objects.get(year=year).last == 50
+
+
+def test_tickets_created_while_others_move_between_groups_keep_the_tallies_exact(
+    l1_agent, l2_group, category
+):
+    # Both kinds of write add to the first-line group's tally and held tally of New tickets.
+    moving = [_create(l1_agent, category) for _ in range(10)]
+    outcomes = run_together(
+        *[partial(_create, l1_agent, category) for _ in range(10)],
+        *[partial(workflow.assign_ticket, t, by=l1_agent, group=l2_group) for t in moving],
+    )
+    assert errors(outcomes) == []
+    assert Ticket.objects.filter(assignment_group=l2_group).count() == 10
+    assert GroupHolding.objects.count() == 30
+    assert tallies.stored() == tallies.counted()

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from tests.factories import CategoryFactory, TicketFactory
 from tickets import tallies, workflow
-from tickets.models import Ticket, TicketTally
+from tickets.models import GroupHolding, Ticket, TicketTally
 from tickets.queues import tally_total
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +30,25 @@ def test_workflow_keeps_tallies_equal_to_a_recount(l1_agent, l2_agent, l2_group)
     workflow.update_ticket(ticket, by=l2_agent, changes={"sub_category": sub, "is_vip": True})
     workflow.resolve_ticket(ticket, by=l2_agent, resolution="done")
     assert tallies.stored() == tallies.counted()
+
+
+def test_a_new_ticket_is_counted_and_held_by_its_group(l1_agent, l2_group):
+    sub = CategoryFactory(parent=CategoryFactory())
+    ticket = workflow.create_ticket(
+        by=l1_agent,
+        short_description="x",
+        category=sub.parent,
+        sub_category=sub,
+        contact_type="email",
+        impact=1,
+        urgency=1,
+        assignment_group=l2_group,
+        is_vip=True,
+    )
+    assert tallies.stored() == tallies.counted()
+    assert tallies.stored()[0] == {(l2_group.pk, S.ASSIGNED, sub.pk, True): 1}
+    holding = GroupHolding.objects.get(ticket=ticket)
+    assert (holding.group_id, holding.created_at) == (l2_group.pk, ticket.created_at)
 
 
 def test_rebuild_recounts_from_scratch():

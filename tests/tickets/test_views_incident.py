@@ -5,6 +5,7 @@ import re
 import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -1234,13 +1235,15 @@ def test_create_takes_as_many_queries_whatever_the_lists_hold(
         UserFactory(groups=[l1_group])
         Template.objects.create(name=f"Template {index}")
     url = reverse("tickets:create")
+    # The tally, the holding and the held tally: one statement on PostgreSQL, three elsewhere.
+    counting = 1 if connection.vendor == "postgresql" else 3
     # session, user with groups, pick lists (every entry, one UNION), users (Assigned To),
     # then the writes in a savepoint (the test's transaction holds the request): number,
-    # ticket, tally, holding, held tally, history
-    with django_assert_num_queries(12):
+    # ticket, the counting, history
+    with django_assert_num_queries(9 + counting):
         assert l1_client.post(url, incident_data(category)).status_code == 302
     # ... and neither lists nor users while the reference data is unchanged
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7 + counting):
         assert l1_client.post(url, incident_data(category)).status_code == 302
 
 
