@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db import connection, transaction
 from django.db.models import Count
+from django.utils import timezone
 
 from .models import GroupHolding, HeldTally, Ticket, TicketTally
 
@@ -90,8 +91,8 @@ def move_held(ticket: Ticket, old: Key | None, new: Key, *, new_holder: int | No
 
 
 def count_new(ticket: Ticket) -> None:
-    """Count a ticket just created: its tally, its group's holding of it (GroupHolding, dated
-    with the ticket) and that group's held tally.
+    """Count a ticket just created: its tally, its group's holding of it (GroupHolding) and
+    that group's held tally.
 
     On PostgreSQL in one statement, each of whose steps reads the row the step before
     returned: they run in that order, taking the rows in the order every other ticket write
@@ -115,7 +116,7 @@ def count_new(ticket: Ticket) -> None:
             "SELECT %s, %s, %s FROM counted RETURNING group_id) "
             f"INSERT INTO {held} ({held_names}, n) SELECT group_id, %s, %s, 1 FROM held "
             f"ON CONFLICT ({held_names}) DO UPDATE SET n = {held}.n + EXCLUDED.n",
-            [*key, ticket.pk, group, ticket.created_at, *key[1:3]],
+            [*key, ticket.pk, group, timezone.now(), *key[1:3]],
         )
 
 
