@@ -11,7 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import QueryDict
-from django.urls import reverse
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import conditional_escape, format_html, json_script
@@ -245,7 +245,8 @@ class IncidentForm(forms.ModelForm):
         )
         if members is None:
             members = load_users(group_id, extra=[kept["assigned_to"]])
-        if validates:
+        if validates and self.data.get(self.add_prefix("assigned_to")):
+            # Left empty, the field looks no one up; building this queryset is not free.
             self.fields["assigned_to"].queryset = User.objects.filter(
                 Q(is_active=True) | Q(pk=kept["assigned_to"])
             )
@@ -260,7 +261,8 @@ class IncidentForm(forms.ModelForm):
                 widget.attrs["class"] = "form-select-sm"
             elif not isinstance(widget, forms.CheckboxInput | forms.HiddenInput):
                 widget.attrs["class"] = "form-control-sm"
-        children_url = reverse("tickets:api_taxonomy_children")
+        # The addresses are worked out only when the form is drawn: a valid POST never is.
+        children_url = reverse_lazy("tickets:api_taxonomy_children")
         for depth, name in enumerate(LEVEL_FIELDS, start=1):
             self.fields[name].widget.attrs.update(
                 {"data-level": depth, "data-children-url": children_url}
@@ -270,21 +272,21 @@ class IncidentForm(forms.ModelForm):
             self.fields[name].widget.attrs["data-priority-input"] = name
         self.fields["requested_by"].widget.attrs.update(
             {
-                "data-requester-lookup": reverse("tickets:api_requesters"),
-                "placeholder": _("Name, e-mail, NIB or company to look up"),
+                "data-requester-lookup": reverse_lazy("tickets:api_requesters"),
+                "placeholder": gettext_lazy("Name, e-mail, NIB or company to look up"),
             }
         )
-        members_url = reverse("tickets:api_group_members", args=[0])
+        members_url = reverse_lazy("tickets:api_group_members", args=[0])
         self.fields["assigned_to"].widget.attrs["data-assignee"] = ""
         if "assignment_group" in self.fields:
             self.fields["assignment_group"].widget.attrs.update(
                 {
-                    "data-group-picker": reverse("tickets:api_groups"),
+                    "data-group-picker": reverse_lazy("tickets:api_groups"),
                     "data-members-url": members_url,
                 }
             )
         if "template" in self.fields:
-            self.fields["template"].widget.attrs["data-template-url"] = reverse(
+            self.fields["template"].widget.attrs["data-template-url"] = reverse_lazy(
                 "tickets:api_template", args=[0]
             )
 
