@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -154,7 +154,8 @@ def _load(request, number: str, related: str | None = None) -> Ticket:
 
 def _back(ticket: Ticket, tab: str = ""):
     url = reverse("tickets:detail", args=[ticket.number])
-    return redirect(f"{url}#{tab}" if tab else url)
+    # Not redirect(), which would first try the address as the name of a view.
+    return HttpResponseRedirect(f"{url}#{tab}" if tab else url)
 
 
 def _refused_tab(request, ticket, refusal, *, key: str, form, field: str, tab: str, also=""):
