@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from .models import GroupHolding, HeldTally, Ticket, TicketTally
+from .models import GroupHolding, HeldTally, Ticket, TicketEvent, TicketTally
 
 Key = tuple[int, str, int, bool]
 
@@ -90,34 +90,46 @@ def move_held(ticket: Ticket, old: Key | None, new: Key, *, new_holder: int | No
         )
 
 
-def count_new(ticket: Ticket) -> None:
+def count_new(ticket: Ticket, *, event: TicketEvent) -> None:
     """Count a ticket just created: its tally, its group's holding of it (GroupHolding) and
-    that group's held tally.
+    that group's held tally; then write its history entry, ``event``.
 
     On PostgreSQL in one statement, each of whose steps reads the row the step before
     returned: they run in that order, taking the rows in the order every other ticket write
     takes them (move, the holding, move_held), so two writers never wait for each other
-    crosswise."""
+    crosswise. Elsewhere one statement each."""
     key = key_of(ticket)
     group = ticket.assignment_group_id
     if connection.vendor != "postgresql":
         move(None, key)
         GroupHolding.objects.create(ticket=ticket, group_id=group)
         move_held(ticket, None, key, new_holder=group)
+        event.save()
         return
     tally, held = TicketTally._meta.db_table, HeldTally._meta.db_table
     holding = GroupHolding._meta.db_table
     tally_names, held_names = ", ".join(TALLY_COLUMNS), ", ".join(HELD_COLUMNS)
+    # The entry's columns and values as save() would write them (auto_now_add included).
+    meta = TicketEvent._meta
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    values = [field.get_db_prep_save(field.pre_save(event, True), connection) for field in fields]
+    row_names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     with connection.cursor() as cursor:
         cursor.execute(
             f"WITH counted AS (INSERT INTO {tally} ({tally_names}, n) VALUES (%s, %s, %s, %s, 1) "
             f"ON CONFLICT ({tally_names}) DO UPDATE SET n = {tally}.n + EXCLUDED.n RETURNING 1), "
             f"held AS (INSERT INTO {holding} (ticket_id, group_id, created_at) "
-            "SELECT %s, %s, %s FROM counted RETURNING group_id) "
-            f"INSERT INTO {held} ({held_names}, n) SELECT group_id, %s, %s, 1 FROM held "
-            f"ON CONFLICT ({held_names}) DO UPDATE SET n = {held}.n + EXCLUDED.n",
-            [*key, ticket.pk, group, timezone.now(), *key[1:3]],
+            "SELECT %s, %s, %s FROM counted RETURNING group_id), "
+            f"held_counted AS (INSERT INTO {held} ({held_names}, n) "
+            "SELECT group_id, %s, %s, 1 FROM held "
+            f"ON CONFLICT ({held_names}) DO UPDATE SET n = {held}.n + EXCLUDED.n RETURNING 1) "
+            f"INSERT INTO {meta.db_table} ({row_names}) "
+            f"SELECT {', '.join(['%s'] * len(values))} FROM held_counted "
+            f"RETURNING {connection.ops.quote_name(meta.pk.column)}",
+            [*key, ticket.pk, group, timezone.now(), *key[1:3], *values],
         )
+        (event.pk,) = cursor.fetchone()
+    event._state.adding, event._state.db = False, connection.alias
 
 
 HeldKey = tuple[int, str, int]

@@ -516,13 +516,12 @@ def create_ticket(*, by: User, **values: Any) -> Ticket:
         )
         ticket.number = _next_number(now)
         ticket.save()
-        tallies.count_new(ticket)
         initial = {
             name: [None, _raw(getattr(ticket, ticket._meta.get_field(name).attname))]
             for name in (*EDITABLE_FIELDS, "assignment_group", "priority")
             if getattr(ticket, ticket._meta.get_field(name).attname) not in (None, "", False)
         }
-        TicketEvent.objects.create(
+        event = TicketEvent(
             ticket=ticket,
             action=Action.CREATE,
             from_status="",
@@ -530,6 +529,8 @@ def create_ticket(*, by: User, **values: Any) -> Ticket:
             actor=by,
             data={"changes": initial, "version": ticket.version},
         )
+        # Written with the counting: one statement on PostgreSQL.
+        tallies.count_new(ticket, event=event)
         if ticket.status == Status.ASSIGNED or ticket.assigned_to_id:
             transaction.on_commit(partial(notifications.send_assignment, ticket.pk))
     return ticket

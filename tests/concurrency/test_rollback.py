@@ -3,7 +3,7 @@
 import pytest
 from django.db import DatabaseError
 
-from tickets import workflow
+from tickets import tallies, workflow
 from tickets.models import GroupHolding, Ticket, TicketCounter, TicketEvent
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -57,12 +57,27 @@ def _create(user, category):
     )
 
 
+@pytest.fixture
+def failing_last_write(monkeypatch):
+    """A new ticket's last write (its counting and history) is made, then the transaction
+    fails."""
+    count_new = tallies.count_new
+
+    def fail(ticket, **kwargs):
+        count_new(ticket, **kwargs)
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr(tallies, "count_new", fail)
+
+
 def test_create_failing_halfway_leaves_no_ticket_and_uses_no_number(
-    l1_agent, category, monkeypatch, failing_history
+    l1_agent, category, monkeypatch, failing_last_write
 ):
     with pytest.raises(DatabaseError, match="disk full"):
         _create(l1_agent, category)
     assert not Ticket.objects.exists() and not GroupHolding.objects.exists()
+    assert not TicketEvent.objects.exists()
+    assert tallies.stored() == ({}, {})
     assert not TicketCounter.objects.filter(last__gt=0).exists()
-    monkeypatch.undo()  # the history can be written again
+    monkeypatch.undo()  # the last write succeeds again
     assert _create(l1_agent, category).number.endswith("-000001")
