@@ -74,6 +74,11 @@ class PickLists:
     def choices(self, kind: str) -> list[tuple[int, str]]:
         return [(choice.pk, choice.name) for choice in self._rows[kind]]
 
+    def holds_only_active(self, kind: str) -> bool:
+        """Whether the list holds its active entries only (no kept one that is inactive), and
+        so offers what it offers on every page."""
+        return all(choice.is_active for choice in self._rows[kind])
+
     def children(self, parent_id: int | None) -> list[tuple[int, str]]:
         """Taxonomy entries under a parent (the roots for None)."""
         return [(c.pk, c.name) for c in self._rows["taxonomy"] if c.parent_id == parent_id]

@@ -13,12 +13,12 @@ from accounts.models import AssignmentGroup, User
 from ..models import CloseCode, TicketEvent, Vendor
 from ..picklists import PickLists, load_users
 from ..validators import MAX_TEXT
-from .common import LongTextarea, chosen_id, set_choices
+from .common import CopiesFieldsQuickly, LongTextarea, chosen_id, set_choices
 
 Action = TicketEvent.Action
 
 
-class ActionForm(forms.Form):
+class ActionForm(CopiesFieldsQuickly, forms.Form):
     """The input one action needs, plus the version of the ticket the agent saw."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -37,7 +37,14 @@ from ..validators import (
     single_line,
 )
 from ..workflow import EDITABLE_FIELDS
-from .common import LongTextarea, PreloadedChoiceField, bound_length, chosen_id, set_choices
+from .common import (
+    CopiesFieldsQuickly,
+    LongTextarea,
+    PreloadedChoiceField,
+    bound_length,
+    chosen_id,
+    set_choices,
+)
 from .render import CONTROL_COLUMN, LABEL_COLUMN, Markup
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -85,7 +92,7 @@ PICKED_FIELDS = {
 }
 
 
-class IncidentForm(forms.ModelForm):
+class IncidentForm(CopiesFieldsQuickly, forms.ModelForm):
     """The incident's fields in the guide's two columns: Create New, and Save on the page.
 
     On a new ticket the taxonomy and the pick lists offer only active entries; an existing

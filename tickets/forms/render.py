@@ -14,14 +14,18 @@ They never touch the database: a select shows the options its widget was given
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
 
 from django import forms
 from django.forms.widgets import Input
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from accounts import reference
 
 from .common import ReadyChoices
 
@@ -257,3 +261,43 @@ def grid(form: forms.BaseForm, columns: Iterable[Iterable[str | Markup]]) -> Saf
     html.append("</div>")
     html += [control(bound) for bound in form.hidden_fields() if bound.name not in named]
     return mark_safe("".join(html))  # every value escaped by _esc() or ready Markup
+
+
+@dataclass(frozen=True)
+class DrawnForm:
+    """An empty form's fields, drawn already (drawn_form), with what the templates ask of a
+    form: ``kind`` (a note form's)."""
+
+    html: SafeString
+    kind: str = ""
+
+    def __html__(self) -> str:
+        return self.html
+
+
+def drawn_form(
+    key: Hashable, make_form: Callable[[], forms.BaseForm], *, version: int = 0
+) -> DrawnForm:
+    """fields(make_form()) of a form shown empty whose markup is the same on every incident
+    page: drawn once per language and kept while the reference data its selects show is
+    unchanged (accounts/reference.py). A form's hidden ``version``, the one value of the
+    ticket's it holds, is drawn apart, first as fields() draws it.
+    """
+
+    def draw() -> tuple[str | None, SafeString]:
+        form = make_form()
+        if "version" not in form.fields:
+            return None, fields(form)
+        if next(iter(form.fields)) != "version":
+            raise ValueError("a drawn form's version must be its first field")
+        version_id = form["version"].auto_id
+        del form.fields["version"]
+        return version_id, fields(form)
+
+    version_id, html = reference.kept(("drawn form", key, get_language()), draw)
+    if version_id is not None:
+        version_input = (
+            f'<input type="hidden" name="version" value="{_esc(version)}" id="{_esc(version_id)}">'
+        )
+        html = mark_safe(version_input + html)  # every value escaped by _esc()
+    return DrawnForm(html)

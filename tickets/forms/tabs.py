@@ -18,10 +18,10 @@ from accounts.models import User
 from ..models import Note, Ticket
 from ..validators import MAX_TEXT
 from ..workflow import relation_refusal
-from .common import LongTextarea
+from .common import CopiesFieldsQuickly, LongTextarea
 
 
-class _TabForm(forms.Form):
+class _TabForm(CopiesFieldsQuickly, forms.Form):
     # Its own id prefix, so its fields never share an id with the incident form's.
     id_prefix = "tab"
 

@@ -203,10 +203,11 @@ def moment(value):
 
 @register.simple_tag
 def form_fields(form):
-    """A small form's fields one below the other, drawn in Python (tickets/forms/render.py)."""
-    from tickets.forms.render import fields
+    """A small form's fields one below the other, drawn in Python (tickets/forms/render.py);
+    a form drawn already (render.DrawnForm) as it is."""
+    from tickets.forms.render import DrawnForm, fields
 
-    return fields(form)
+    return form.html if isinstance(form, DrawnForm) else fields(form)
 
 
 @register.simple_tag

@@ -31,6 +31,7 @@ from ..forms import (
     WatchForm,
     script_text,
 )
+from ..forms.render import DrawnForm, drawn_form
 from ..history import (
     HistoryLabels,
     history_stream,
@@ -624,19 +625,38 @@ def _tab_forms(ticket, user, forms, writable) -> dict:
             "upload_form": kept.get("upload"),
             "related_form": kept.get("related"),
         }
+    # The empty forms are the same on every incident page but the watch list's, which knows
+    # the requester's e-mail.
     return {
         "note_forms": [
-            forms.get(visibility) or NoteForm(visibility=visibility)
+            forms.get(visibility) or _drawn_note_form(visibility)
             for visibility in (Note.Visibility.WORK_NOTE, Note.Visibility.COMMENT)
         ],
         "watch_form": forms.get("watch") or WatchForm(requester_email=ticket.email),
-        "upload_form": forms.get("upload") or AttachmentForm(),
-        "related_form": forms.get("related") or RelatedForm(user=user, ticket=ticket),
+        "upload_form": forms.get("upload") or drawn_form("upload", AttachmentForm),
+        "related_form": forms.get("related")
+        or drawn_form("related", lambda: RelatedForm(user=user, ticket=ticket)),
     }
 
 
+def _drawn_note_form(visibility: str) -> DrawnForm:
+    form = drawn_form(("note", visibility), lambda: NoteForm(visibility=visibility))
+    return DrawnForm(form.html, kind=visibility)
+
+
 def _action_form(code, ticket, pick_lists):
-    slug = ACTIONS_BY_CODE[code].slug
-    return ACTION_FORMS[code](
-        initial={"version": ticket.version}, pick_lists=pick_lists, auto_id=f"id_{slug}_%s"
-    )
+    """The action's form, drawn, for the actions that ask for input on the page (a click
+    asks for none)."""
+    action = ACTIONS_BY_CODE[code]
+    if action.asks_in == "click":
+        return None
+    form_class = ACTION_FORMS[code]
+    auto_id = f"id_{action.slug}_%s"
+    if all(pick_lists.holds_only_active(kind) for kind in form_class.pick_list_kinds()):
+        return drawn_form(
+            ("action", code),
+            lambda: form_class(pick_lists=pick_lists, auto_id=auto_id),
+            version=ticket.version,
+        )
+    # Its options hold an entry of the ticket's that was deactivated since: not as elsewhere.
+    return form_class(initial={"version": ticket.version}, pick_lists=pick_lists, auto_id=auto_id)
