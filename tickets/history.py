@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from functools import lru_cache
+from functools import cache, lru_cache
 from html import escape
 from typing import NamedTuple
 
@@ -90,11 +90,22 @@ class EventRow(NamedTuple):
         return self.from_status != self.to_status
 
 
+@cache
 def _ticket_field(name: str) -> models.Field | None:
     try:
         return Ticket._meta.get_field(name)
     except FieldDoesNotExist:
         return None
+
+
+@lru_cache(maxsize=8)
+def _code_labels(language: str | None) -> tuple[dict[str, str], dict[str, str]]:
+    """The actions' and the states' labels, in a language (shared: never changed)."""
+    with translation.override(language):
+        return (
+            {code: str(label) for code, label in TicketEvent.Action.choices},
+            {code: str(label) for code, label in Ticket.Status.choices},
+        )
 
 
 class HistoryLabels:
@@ -103,15 +114,18 @@ class HistoryLabels:
     def __init__(self, pick_lists: PickLists, users: dict[int, User]):
         self.pick_lists = pick_lists
         self.users = users
-        # Each label translated once, not once per entry.
-        self.actions = {code: str(label) for code, label in TicketEvent.Action.choices}
-        self.states = {code: str(label) for code, label in Ticket.Status.choices}
+        # Each label translated once per language, not once per entry.
+        self.actions, self.states = _code_labels(translation.get_language())
         self._field_labels: dict[str, str] = {}
+        self._people: dict[int | None, str] = {}
 
     def person(self, pk: int | None) -> str:
         """The name of a user the page mentions (an author, an actor)."""
-        user = self.users.get(pk)
-        return str(user) if user else f"#{pk}"
+        name = self._people.get(pk)
+        if name is None:
+            user = self.users.get(pk)
+            name = self._people[pk] = str(user) if user else f"#{pk}"
+        return name
 
     def field_label(self, field: models.Field) -> str:
         if field.name not in self._field_labels:
@@ -204,17 +218,27 @@ def _text(value: str) -> str:
     return escape(value.replace("\r\n", "\n").replace("\r", "\n")).replace("\n", "<br>")
 
 
-def _note_html(note, who: str, when: str) -> SafeString:
-    """A work note (internal, never e-mailed) or an additional comment (e-mailed to the
-    requester and the watch list), each in its own markup."""
-    if note.visibility == Note.Visibility.COMMENT:
-        markup, badge = COMMENT_HTML, _("Additional comment (customer visible)")
-    else:
-        markup, badge = WORK_NOTE_HTML, _("Work note")
-    return mark_safe(  # every value escaped
-        markup.format(
-            badge=escape(badge), who=escape(who), when=escape(when), body=_text(note.body)
-        )
+def _note_markups() -> dict[str, tuple[str, str]]:
+    """Each kind of note's markup and its badge, escaped (in the active language): a work
+    note (internal, never e-mailed) and an additional comment (e-mailed to the requester and
+    the watch list)."""
+    return {
+        Note.Visibility.COMMENT: (
+            COMMENT_HTML,
+            escape(_("Additional comment (customer visible)")),
+        ),
+        Note.Visibility.WORK_NOTE: (WORK_NOTE_HTML, escape(_("Work note"))),
+    }
+
+
+def _note_html(note, who: str, when: str, markups: dict | None = None) -> SafeString:
+    """A note in the markup of its kind (``markups``: _note_markups(), made once for a page
+    that shows many notes)."""
+    markups = markups or _note_markups()
+    markup, badge = markups.get(note.visibility, markups[Note.Visibility.WORK_NOTE])
+    # SafeString, not mark_safe(): the same for a str, without its check for lazy text.
+    return SafeString(  # every value escaped
+        markup.format(badge=badge, who=escape(who), when=escape(when), body=_text(note.body))
     )
 
 
@@ -242,7 +266,7 @@ def _event_html(entry: dict) -> SafeString:
         details = f'<ul class="list-unstyled mb-0 ms-2">{"".join(items)}</ul>'
     else:
         details = ""
-    return mark_safe(  # every value escaped
+    return SafeString(  # every value escaped
         EVENT_HTML.format(
             label=escape(entry["label"]),
             who=escape(entry["who"]),
@@ -253,22 +277,24 @@ def _event_html(entry: dict) -> SafeString:
     )
 
 
-def note_entry(note, who: str, when: str) -> dict:
+def note_entry(note, who: str, when: str, markups: dict | None = None) -> dict:
     """A note as the stream and the print page show it: ``who`` wrote it, ``when``."""
     return {
         "kind": note.visibility,
         "at": note.created_at,
         "order": (note.created_at, 1, note.pk),
         "note": note,
-        "html": _note_html(note, who, when),
+        "html": _note_html(note, who, when, markups),
     }
 
 
 def history_stream(notes, events, labels: HistoryLabels) -> list[dict]:
     """Notes and history in one list, newest first; each entry's ``html`` draws it."""
     show = moments()
+    markups = _note_markups()
     entries = [
-        note_entry(note, labels.person(note.author_id), show(note.created_at)) for note in notes
+        note_entry(note, labels.person(note.author_id), show(note.created_at), markups)
+        for note in notes
     ]
     for event in events:
         changes = labels.changes(event)
