@@ -74,12 +74,6 @@ class PreloadedChoiceField(forms.ModelChoiceField):
 
     rows: dict | None = None
 
-    def __deepcopy__(self, memo):
-        # ModelChoiceField clones its queryset for every form (twice); the form gives each
-        # copy its options (set_choices) and, to validate, its rows, so the copy shares the
-        # declared queryset, which nothing evaluates in place (a look-up clones it first).
-        return forms.Field.__deepcopy__(self, memo)
-
     def to_python(self, value):
         if self.rows is None or value in self.empty_values:
             return super().to_python(value)
