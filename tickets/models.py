@@ -479,6 +479,16 @@ class Ticket(models.Model):
                 ),
                 name="ticket_group_open_idx",
             ),
+            # My Open Ticket in list order, as above: an agent who opened a thousand tickets
+            # still open reads a page's entries, not all of them and a sort. (The group last,
+            # for a vendor's check, as in ticket_opener_queue_idx, which serves the rest.)
+            models.Index(
+                fields=["opened_by", "-opened_at", "-id", "assignment_group"],
+                condition=Q(
+                    status__in=["new", "assigned", "in_progress", "on_hold", "resolved", "reopened"]
+                ),
+                name="ticket_opener_open_idx",
+            ),
             # Lists sorted by priority (most urgent first, or the reverse), the id breaking ties.
             models.Index(fields=["priority", "id"], name="ticket_priority_idx"),
             # Incident VIP: the few VIP tickets, newest first, without scanning the others.
