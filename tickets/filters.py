@@ -16,7 +16,7 @@ from accounts.models import AssignmentGroup, User
 from taxonomy.models import Category
 
 from . import prepared, search_words
-from .forms.common import EMPTY, ReadyChoices
+from .forms.common import EMPTY, CopiesFieldsQuickly, ReadyChoices
 from .models import ContactType, Priority, Ticket
 from .validators import ascii_digits
 
@@ -176,12 +176,13 @@ class TicketFilter(django_filters.FilterSet):
     @classmethod
     def get_form_class(cls):
         """The form of the filters, built once: django-filter would build a new form class,
-        and a new field for each filter, on every page."""
+        and a new field for each filter, on every page; each form copies the fields quickly
+        (forms/common.py)."""
         if "_form_class" not in cls.__dict__:
             filters = copy.deepcopy(cls.base_filters)  # (a filter keeps the field it makes)
             cls._form_class = type(
                 f"{cls.__name__}Form",
-                (cls._meta.form,),
+                (CopiesFieldsQuickly, cls._meta.form),
                 {name: filter_.field for name, filter_ in filters.items()},
             )
         return cls._form_class
