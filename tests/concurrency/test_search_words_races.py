@@ -63,28 +63,35 @@ def test_crosswise_description_changes_never_deadlock():
     _words_match_the_tickets()
 
 
-def test_a_ticket_deleted_while_it_is_edited():
-    """The delete removes the ticket's words, then the ticket; the edit locks the ticket,
-    then its words. The delete locks the ticket first, so one waits for the other."""
+@pytest.mark.parametrize("meanwhile", ["edit", "rebuild"])
+def test_a_ticket_deleted_while_it_is_edited_or_the_words_rebuilt(meanwhile):
+    """The delete removes the ticket's words, then the ticket. The edit locks the ticket,
+    then its words; the rebuild waits for the ticket writes under way, then takes every
+    word. The delete locks the ticket, and the table as a write does, before its words go:
+    the other waits for it instead of deadlocking with it."""
     ticket = TicketFactory(short_description="Alpha beta")
+    TicketFactory(short_description="Alpha gamma")
     words_gone = threading.Event()
 
     def pause_once_the_words_are_gone(execute, sql, params, many, context):
         if sql.startswith('DELETE FROM "tickets_ticket" '):
             words_gone.set()
-            time.sleep(0.5)  # (the edit comes meanwhile)
+            time.sleep(0.5)  # (the other comes meanwhile)
         return execute(sql, params, many, context)
 
     def delete():
         with transaction.atomic(), connection.execute_wrapper(pause_once_the_words_are_gone):
             Ticket.objects.get(pk=ticket.pk).delete()
 
-    def edit():
+    def other():
         words_gone.wait(10)
+        if meanwhile == "rebuild":
+            call_command("rebuild_search_words", verbosity=0)
+            return
         with transaction.atomic():
-            Ticket.objects.filter(pk=ticket.pk).update(short_description="Alpha gamma")
+            Ticket.objects.filter(pk=ticket.pk).update(short_description="Alpha delta")
 
-    assert errors(run_together(delete, edit)) == []
+    assert errors(run_together(delete, other)) == []
     assert not Ticket.objects.filter(pk=ticket.pk).exists()
     _words_match_the_tickets()
 
@@ -112,30 +119,4 @@ def test_rebuilding_the_words_while_agents_edit():
         call_command("rebuild_search_words", verbosity=0)
 
     assert errors(run_together(hold, edit, rebuild)) == []
-    _words_match_the_tickets()
-
-
-def test_rebuilding_the_words_while_a_ticket_is_deleted():
-    """The delete locks the ticket table as a write does before its words go; the rebuild
-    waits for it instead of taking the words it still has to let go."""
-    ticket = TicketFactory(short_description="Alpha beta")
-    TicketFactory(short_description="Alpha gamma")
-    words_gone = threading.Event()
-
-    def pause_once_the_words_are_gone(execute, sql, params, many, context):
-        if sql.startswith('DELETE FROM "tickets_ticket" '):
-            words_gone.set()
-            time.sleep(0.5)  # (the rebuild comes meanwhile)
-        return execute(sql, params, many, context)
-
-    def delete():
-        with transaction.atomic(), connection.execute_wrapper(pause_once_the_words_are_gone):
-            Ticket.objects.get(pk=ticket.pk).delete()
-
-    def rebuild():
-        words_gone.wait(10)
-        call_command("rebuild_search_words", verbosity=0)
-
-    assert errors(run_together(delete, rebuild)) == []
-    assert not Ticket.objects.filter(pk=ticket.pk).exists()
     _words_match_the_tickets()
