@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
@@ -82,6 +83,40 @@ def _static(label: str, value: str, *, name: str) -> Markup:
     )
 
 
+def existing_initial(ticket: Ticket, initial: dict) -> dict:
+    """The initial values of an existing ticket's form: ``initial`` (its fields as the form
+    reads them, and any given) with the version it was loaded at and its Back Dated."""
+    initial = {"version": ticket.version, **initial}
+    if ticket.back_dated:
+        # The browser's input has minutes only; untouched, it must not count as a change.
+        initial["back_dated"] = timezone.localtime(ticket.back_dated).replace(
+            second=0, microsecond=0
+        )
+    return initial
+
+
+def taxonomy_choices(pick_lists: PickLists, chosen: Callable[[str], int | None]) -> dict:
+    """The options of the four levels: the children of the entry chosen a level up, and the
+    level's own chosen entry (``chosen(name)``) even if it does not fit, to keep what was
+    typed on screen (clean() says why)."""
+    shown = {}
+    for depth, name in enumerate(LEVEL_FIELDS, start=1):
+        parent = chosen(LEVEL_FIELDS[depth - 2]) if depth > 1 else None
+        options = pick_lists.children(parent) if depth == 1 or parent else []
+        pk = chosen(name)
+        if pk and pk not in {option_pk for option_pk, _name in options}:
+            name_of_chosen = pick_lists.name("taxonomy", pk)
+            if name_of_chosen:
+                options = [*options, (pk, name_of_chosen)]
+        shown[name] = options
+    return shown
+
+
+def assignee_choices(members: list[User], assigned_id: int | None) -> list[tuple[int, str]]:
+    """The group's members who may be chosen, and whoever holds the ticket now."""
+    return [(u.pk, str(u)) for u in members if u.is_member or u.pk == assigned_id]
+
+
 # The selects filled from the pick lists, and the list of each.
 PICKED_FIELDS = {
     "incident_type": "incident_type",
@@ -90,6 +125,90 @@ PICKED_FIELDS = {
     "template": "template",
     "assignment_group": "group",
 }
+
+
+def incident_columns(
+    current: Ticket,
+    *,
+    is_new: bool,
+    user: User,
+    assign_url: str | None,
+    new_priority: str | None = None,
+) -> tuple[list, list]:
+    """The guide's two columns of the incident form: field names and read-only lines
+    (render.grid draws them). A new ticket shows ``new_priority``, if any."""
+    new = is_new
+    home = user.home_group()
+    opened_by = conditional_escape(user if new else current.opened_by)
+    opened_group = home if new else current.opened_by_group
+    if opened_group:
+        opened_by = format_html(
+            '{} <span class="text-body-secondary">({})</span>', opened_by, opened_group
+        )
+    priority = new_priority or "—" if new else current.priority_label
+    matrix = {f"{i}-{u}": str(p.label) for (i, u), p in PRIORITY_MATRIX.items()}
+    state = status_badge(current)
+    group_line = []
+    if not new:
+        group_value = conditional_escape(current.assignment_group)
+        if assign_url:
+            group_value = format_html(
+                '{} <a class="btn btn-sm btn-outline-primary ms-2" href="{}" '
+                'data-bs-toggle="modal" data-bs-target="#act-assign">{}</a>',
+                group_value,
+                assign_url,
+                _("Assign"),
+            )
+        group_line = [_static(_("Assignment Group"), group_value, name="assignment_group")]
+    left = [
+        *(["template"] if new else []),
+        _static(
+            _("Number"),
+            conditional_escape(_("given on save") if new else current.number),
+            name="number",
+        ),
+        "requested_by",
+        "company_name",
+        "phone",
+        "nib",
+        "nik",
+        "email",
+        *LEVEL_FIELDS,
+        "location",
+        "building",
+        "location_description",
+        "short_description",
+        "description",
+    ]
+    right = [
+        "incident_type",
+        _static(
+            _("Opened"),
+            conditional_escape(show_moment(timezone.now() if new else current.opened_at)),
+            name="opened",
+        ),
+        _static(_("Opened By"), opened_by, name="opened_by"),
+        "back_dated",
+        _static(_("State"), state, name="state"),
+        "contact_type",
+        "impact",
+        "urgency",
+        _static(
+            _("Priority"),
+            format_html(
+                "<span data-priority-display>{}</span>{}",
+                priority,
+                json_script(matrix, "priority-matrix"),
+            ),
+            name="priority",
+        ),
+        *(["assignment_group"] if new else group_line),
+        "assigned_to",
+        "vendor",
+        "is_vip",
+        *([] if new else ["version"]),
+    ]
+    return left, right
 
 
 class IncidentForm(CopiesFieldsQuickly, forms.ModelForm):
@@ -187,12 +306,7 @@ class IncidentForm(CopiesFieldsQuickly, forms.ModelForm):
                 self.initial.setdefault("assignment_group", home.pk)
         else:
             del self.fields["template"], self.fields["assignment_group"]
-            self.initial.setdefault("version", current.version)
-            if current.back_dated:
-                # The browser's input has minutes only; untouched, it must not count as a change.
-                self.initial["back_dated"] = timezone.localtime(current.back_dated).replace(
-                    second=0, microsecond=0
-                )
+            self.initial = existing_initial(current, self.initial)
         bound_length(self.fields["description"], MAX_RICH_TEXT)
         self._narrow(current, pick_lists, members)
         self._decorate()
@@ -222,6 +336,7 @@ class IncidentForm(CopiesFieldsQuickly, forms.ModelForm):
         if validates:
             # The four chosen levels, active or not, among the kept pick lists.
             found = categories(chosen_id(self, name) for name in LEVEL_FIELDS)
+        shown = taxonomy_choices(pick_lists, lambda name: chosen_id(self, name))
         for depth, name in enumerate(LEVEL_FIELDS, start=1):
             field = self.fields[name]
             if validates:
@@ -230,15 +345,7 @@ class IncidentForm(CopiesFieldsQuickly, forms.ModelForm):
                     for row in found
                     if row.level == depth and (row.is_active or row.pk == kept[name])
                 }
-            parent = chosen_id(self, LEVEL_FIELDS[depth - 2]) if depth > 1 else None
-            options = pick_lists.children(parent) if depth == 1 or parent else []
-            chosen = chosen_id(self, name)
-            if chosen and chosen not in {pk for pk, _name in options}:
-                # Keep what was typed on screen, even if it does not fit; clean() says why.
-                name_of_chosen = pick_lists.name("taxonomy", chosen)
-                if name_of_chosen:
-                    options = [*options, (chosen, name_of_chosen)]
-            set_choices(field, options)
+            set_choices(field, shown[name])
         for name, kind in PICKED_FIELDS.items():
             if name not in self.fields:
                 continue
@@ -257,8 +364,7 @@ class IncidentForm(CopiesFieldsQuickly, forms.ModelForm):
             self.fields["assigned_to"].queryset = User.objects.filter(
                 Q(is_active=True) | Q(pk=kept["assigned_to"])
             )
-        shown = [u for u in members if u.is_member or u.pk == kept["assigned_to"]]
-        set_choices(self.fields["assigned_to"], [(u.pk, str(u)) for u in shown])
+        set_choices(self.fields["assigned_to"], assignee_choices(members, kept["assigned_to"]))
 
     def _decorate(self) -> None:
         """Compact widgets, and the data- attributes static/js/incident-form.js reads."""
@@ -298,79 +404,14 @@ class IncidentForm(CopiesFieldsQuickly, forms.ModelForm):
             )
 
     def _columns(self, current: Ticket, assign_url: str | None) -> tuple[list, list]:
-        """The guide's two columns: field names and read-only lines (render.grid draws them)."""
-        new = self.is_new
-        home = self.user.home_group()
-        opened_by = conditional_escape(self.user if new else current.opened_by)
-        opened_group = home if new else current.opened_by_group
-        if opened_group:
-            opened_by = format_html(
-                '{} <span class="text-body-secondary">({})</span>', opened_by, opened_group
-            )
-        priority = current.priority_label if not new else self._initial_priority_label() or "—"
-        matrix = {f"{i}-{u}": str(p.label) for (i, u), p in PRIORITY_MATRIX.items()}
-        state = status_badge(current)
-        group_line = []
-        if not new:
-            group_value = conditional_escape(current.assignment_group)
-            if assign_url:
-                group_value = format_html(
-                    '{} <a class="btn btn-sm btn-outline-primary ms-2" href="{}" '
-                    'data-bs-toggle="modal" data-bs-target="#act-assign">{}</a>',
-                    group_value,
-                    assign_url,
-                    _("Assign"),
-                )
-            group_line = [_static(_("Assignment Group"), group_value, name="assignment_group")]
-        left = [
-            *(["template"] if new else []),
-            _static(
-                _("Number"),
-                conditional_escape(_("given on save") if new else current.number),
-                name="number",
-            ),
-            "requested_by",
-            "company_name",
-            "phone",
-            "nib",
-            "nik",
-            "email",
-            *LEVEL_FIELDS,
-            "location",
-            "building",
-            "location_description",
-            "short_description",
-            "description",
-        ]
-        right = [
-            "incident_type",
-            _static(
-                _("Opened"),
-                conditional_escape(show_moment(timezone.now() if new else current.opened_at)),
-                name="opened",
-            ),
-            _static(_("Opened By"), opened_by, name="opened_by"),
-            "back_dated",
-            _static(_("State"), state, name="state"),
-            "contact_type",
-            "impact",
-            "urgency",
-            _static(
-                _("Priority"),
-                format_html(
-                    "<span data-priority-display>{}</span>{}",
-                    priority,
-                    json_script(matrix, "priority-matrix"),
-                ),
-                name="priority",
-            ),
-            *(["assignment_group"] if new else group_line),
-            "assigned_to",
-            "vendor",
-            "is_vip",
-            *([] if new else ["version"]),
-        ]
-        return left, right
+        new_priority = self._initial_priority_label() if self.is_new else None
+        return incident_columns(
+            current,
+            is_new=self.is_new,
+            user=self.user,
+            assign_url=assign_url,
+            new_priority=new_priority,
+        )
 
     def _initial_priority_label(self) -> str | None:
         try:

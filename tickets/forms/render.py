@@ -14,6 +14,7 @@ They never touch the database: a select shows the options its widget was given
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -127,8 +128,8 @@ def _select(bound: forms.BoundField, attrs: dict) -> str | None:
     return f'<select name="{_esc(bound.html_name)}"{html_attrs}>{drawn}</select>'
 
 
-def control(bound: forms.BoundField) -> SafeString:
-    """The field's input, select or text area with Bootstrap's classes."""
+def _control_attrs(bound: forms.BoundField) -> dict:
+    """The attributes control() gives the field's widget: its id and Bootstrap's classes."""
     widget = bound.field.widget
     attrs = bound.build_widget_attrs({}, widget)
     if bound.auto_id and "id" not in widget.attrs:
@@ -136,6 +137,13 @@ def control(bound: forms.BoundField) -> SafeString:
     if not widget.is_hidden:
         invalid = "is-invalid" if bound.errors else ""
         attrs["class"] = _classes(_control_class(widget), widget.attrs.get("class", ""), invalid)
+    return attrs
+
+
+def control(bound: forms.BoundField) -> SafeString:
+    """The field's input, select or text area with Bootstrap's classes."""
+    widget = bound.field.widget
+    attrs = _control_attrs(bound)
     name = _esc(bound.html_name)
     html = None
     if isinstance(widget, forms.Select):
@@ -199,31 +207,110 @@ def marks_required(form: forms.BaseForm) -> bool:
 
 def field(bound: forms.BoundField, *, mark_required: bool = True, grid: bool = False) -> str:
     """One field: its label, control, help text and errors; ``grid`` puts the label beside it."""
+    before, after = _around_control(bound, mark_required=mark_required, grid=grid)
+    return f"{before}{control(bound)}{after}"
+
+
+def _around_control(bound: forms.BoundField, *, mark_required: bool, grid: bool) -> tuple[str, str]:
+    """What field() draws before and after the field's control."""
     if bound.is_hidden:
-        return control(bound)
+        return "", ""
     widget = bound.field.widget
     div_id = f"div_{_esc(bound.auto_id)}"
     if isinstance(widget, forms.CheckboxInput):
-        check = (
-            f'<div id="{div_id}" class="form-check">{control(bound)}'
+        before = f'<div id="{div_id}" class="form-check">'
+        after = (
             f"{label(bound, 'form-check-label', mark_required=mark_required)}"
             f"{help_and_errors(bound)}</div>"
         )
         if grid:
             column = f"offset-sm-4 {CONTROL_COLUMN}"
-            return f'<div class="mb-3 row"><div class="{column}">{check}</div></div>'
-        return f'<div class="mb-3">{check}</div>'
+            return f'<div class="mb-3 row"><div class="{column}">{before}', f"{after}</div></div>"
+        return f'<div class="mb-3">{before}', f"{after}</div>"
     if grid:
         return (
             f'<div id="{div_id}" class="mb-3 row">'
             f"{label(bound, GRID_LABEL_CLASS, mark_required=mark_required)}"
-            f'<div class="{CONTROL_COLUMN}">{control(bound)}{help_and_errors(bound)}</div></div>'
+            f'<div class="{CONTROL_COLUMN}">',
+            f"{help_and_errors(bound)}</div></div>",
         )
-    return (
-        f'<div id="{div_id}" class="mb-3">'
-        f"{label(bound, 'form-label', mark_required=mark_required)}"
-        f"{control(bound)}{help_and_errors(bound)}</div>"
-    )
+    field_label = label(bound, "form-label", mark_required=mark_required)
+    return f'<div id="{div_id}" class="mb-3">{field_label}', f"{help_and_errors(bound)}</div>"
+
+
+@dataclass(frozen=True)
+class FieldFrame:
+    """A field as field() draws it, for a form shown unbound (no input, no errors), around
+    the part that holds the field's value (``kind``): an input's value attribute ("input"),
+    a check box's "checked" ("check"), a text area's text ("text") or a select's options
+    ("select"). Such a frame is the same whatever the value: frame_of() makes it once, and
+    framed() fills it in for each value."""
+
+    kind: str
+    before: str
+    after: str
+    field: forms.Field
+
+
+def frame_of(
+    bound: forms.BoundField, *, mark_required: bool = True, grid: bool = False
+) -> FieldFrame:
+    """The frame of field(bound, mark_required=..., grid=...) for a field of an unbound form;
+    ValueError for a control only Django draws."""
+    if bound.form.is_bound or bound.errors:
+        raise ValueError("only a form shown unbound has the same frame for every value")
+    widget = bound.field.widget
+    before, after = _around_control(bound, mark_required=mark_required, grid=grid)
+    attrs = _control_attrs(bound)
+    name = _esc(bound.html_name)
+    if isinstance(widget, forms.Select) and not widget.allow_multiple_selected:
+        start, kind, end = (
+            f'<select name="{name}"{_attrs({**widget.attrs, **attrs})}>',
+            "select",
+            "</select>",
+        )
+    elif isinstance(widget, forms.Textarea):
+        context = widget.get_context(bound.html_name, None, attrs)["widget"]
+        start, kind, end = (
+            f'<textarea name="{name}"{_attrs(context["attrs"])}>\n',
+            "text",
+            "</textarea>",
+        )
+    elif isinstance(widget, forms.CheckboxInput):
+        context = widget.get_context(bound.html_name, False, attrs)["widget"]
+        start = f'<input type="{_esc(context["type"])}" name="{name}"{_attrs(context["attrs"])}'
+        kind, end = "check", ">"
+    elif isinstance(widget, Input) and not isinstance(widget, forms.FileInput):
+        context = widget.get_context(bound.html_name, None, attrs)["widget"]
+        start, kind = f'<input type="{_esc(context["type"])}" name="{name}"', "input"
+        end = f"{_attrs(context['attrs'])}>"
+    else:
+        raise ValueError(f"{bound.name}: Django draws this control")
+    return FieldFrame(kind, before + start, end + after, bound.field)
+
+
+def framed(frame: FieldFrame, initial, choices=None) -> str:
+    """field() of a field of an unbound form whose initial value is ``initial`` (as
+    BoundField.value() and the widget show it); ``choices`` are a select's."""
+    field = frame.field
+    widget = field.widget
+    if isinstance(initial, datetime.datetime | datetime.time) and not widget.supports_microseconds:
+        initial = initial.replace(microsecond=0)
+    value = field.prepare_value(initial)
+    if frame.kind == "select":
+        current = widget.format_value(value)
+        drawn = options(choices, current[0] if current else None)
+        if drawn is None:
+            raise ValueError("option groups are drawn by Django")
+        middle = drawn
+    elif frame.kind == "check":
+        middle = " checked" if widget.check_test(value) else ""
+    elif frame.kind == "text":
+        middle = _esc(widget.format_value(value) or "")
+    else:
+        shown = widget.format_value(value)
+        middle = f' value="{_esc(shown)}"' if shown is not None else ""
+    return f"{frame.before}{middle}{frame.after}"
 
 
 def form_errors(form: forms.BaseForm) -> str:
@@ -247,19 +334,30 @@ def fields(form: forms.BaseForm) -> SafeString:
 def grid(form: forms.BaseForm, columns: Iterable[Iterable[str | Markup]]) -> SafeString:
     """A form in columns, each label beside its field (the incident form). A column lists
     field names and ready Markup; hidden fields no column names come last."""
-    named = set()
-    html = [form_errors(form), '<div class="row">']
+    named = {item for column in columns for item in column if not isinstance(item, Markup)}
+    hidden = [control(bound) for bound in form.hidden_fields() if bound.name not in named]
+    return columns_html(
+        columns, lambda name: field(form[name], grid=True), above=form_errors(form), below=hidden
+    )
+
+
+def columns_html(
+    columns: Iterable[Iterable[str | Markup]],
+    draw: Callable[[str], str],
+    *,
+    above: str = "",
+    below: Iterable[str] = (),
+) -> SafeString:
+    """grid()'s columns, each field drawn by ``draw(name)``, between ``above`` and ``below``
+    (ready HTML)."""
+    html = [above, '<div class="row">']
     for column in columns:
         html.append('<div class="col-lg-6">')
         for item in column:
-            if isinstance(item, Markup):
-                html.append(item.html)
-            else:
-                named.add(item)
-                html.append(field(form[item], grid=True))
+            html.append(item.html if isinstance(item, Markup) else draw(item))
         html.append("</div>")
     html.append("</div>")
-    html += [control(bound) for bound in form.hidden_fields() if bound.name not in named]
+    html += below
     return mark_safe("".join(html))  # every value escaped by _esc() or ready Markup
 
 

@@ -213,10 +213,11 @@ def form_fields(form):
 @register.simple_tag
 def form_grid(form):
     """A form in the columns its ``columns`` lists, labels beside the fields (the incident
-    form), drawn in Python (tickets/forms/render.py)."""
-    from tickets.forms.render import grid
+    form), drawn in Python (tickets/forms/render.py); a form drawn already (render.DrawnForm)
+    as it is."""
+    from tickets.forms.render import DrawnForm, grid
 
-    return grid(form, form.columns)
+    return form.html if isinstance(form, DrawnForm) else grid(form, form.columns)
 
 
 def status_badge_html(status: str):

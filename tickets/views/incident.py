@@ -31,6 +31,7 @@ from ..forms import (
     WatchForm,
     script_text,
 )
+from ..forms.incident_grid import incident_grid
 from ..forms.render import DrawnForm, drawn_form
 from ..history import (
     HistoryLabels,
@@ -558,8 +559,9 @@ def _render_page(request, ticket, *, forms=None, conflict=None, tab="notes", sta
     labels = HistoryLabels(pick_lists, {u.pk: u for u in users})
     buttons = [(ACTIONS_BY_CODE[code], _action_form(code, ticket, pick_lists)) for code in actions]
     if editable and "edit" not in forms:
-        forms["edit"] = IncidentForm(
-            instance=ticket,
+        # The form as IncidentForm draws it unbound, without building one.
+        forms["edit"] = incident_grid(
+            ticket,
             user=user,
             pick_lists=pick_lists,
             members=users,
