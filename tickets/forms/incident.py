@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import datetime
 from collections.abc import Callable
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from django import forms
@@ -13,12 +13,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import QueryDict
 from django.urls import reverse_lazy
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.html import conditional_escape, format_html, json_script
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from taxonomy.paths import LEVEL_FIELDS, validate_path
@@ -127,6 +127,14 @@ PICKED_FIELDS = {
 }
 
 
+@lru_cache(maxsize=8)
+def _priority_matrix(language: str | None) -> str:
+    """The priority of each impact and urgency, for the browser to show as they change."""
+    with translation.override(language):
+        matrix = {f"{i}-{u}": str(p.label) for (i, u), p in PRIORITY_MATRIX.items()}
+        return json_script(matrix, "priority-matrix")
+
+
 def incident_columns(
     current: Ticket,
     *,
@@ -146,7 +154,6 @@ def incident_columns(
             '{} <span class="text-body-secondary">({})</span>', opened_by, opened_group
         )
     priority = new_priority or "—" if new else current.priority_label
-    matrix = {f"{i}-{u}": str(p.label) for (i, u), p in PRIORITY_MATRIX.items()}
     state = status_badge(current)
     group_line = []
     if not new:
@@ -198,7 +205,7 @@ def incident_columns(
             format_html(
                 "<span data-priority-display>{}</span>{}",
                 priority,
-                json_script(matrix, "priority-matrix"),
+                _priority_matrix(get_language()),
             ),
             name="priority",
         ),

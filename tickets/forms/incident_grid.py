@@ -11,6 +11,8 @@ in its ticket's values and options. The result is render.grid() of the IncidentF
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django.forms.models import model_to_dict
 from django.utils.translation import get_language
 
@@ -20,7 +22,7 @@ from accounts.models import User
 from ..models import Ticket
 from ..picklists import PickLists
 from ..validators import parse_id
-from .common import EMPTY, ready
+from .common import EMPTY, ReadyChoices, ready
 from .incident import (
     PICKED_FIELDS,
     IncidentForm,
@@ -32,11 +34,24 @@ from .incident import (
 from .render import DrawnForm, FieldFrame, columns_html, frame_of, framed
 
 
-def _frames(user: User) -> dict[str, FieldFrame]:
-    """The frames of an existing ticket's form fields (none of them depends on the ticket:
-    the user is only the form's to hold)."""
+class _Frames(NamedTuple):
+    """An existing ticket's form fields as frames, and the options of the selects that offer
+    the same on every page (contact type, impact, urgency), translated."""
+
+    fields: dict[str, FieldFrame]
+    fixed_choices: dict[str, ReadyChoices]
+
+
+def _frames(user: User) -> _Frames:
+    # None of it depends on the ticket; the user is only the form's to hold.
     form = IncidentForm(instance=Ticket(), user=user, pick_lists=PickLists(), members=[])
-    return {name: frame_of(form[name], grid=True) for name in form.fields}
+    fields = {name: frame_of(form[name], grid=True) for name in form.fields}
+    fixed_choices = {
+        name: ready([(value, str(label)) for value, label in field.widget.choices])
+        for name, field in form.fields.items()
+        if fields[name].kind == "select" and not isinstance(field.widget.choices, ReadyChoices)
+    }
+    return _Frames(fields, fixed_choices)
 
 
 def incident_grid(
@@ -49,17 +64,18 @@ def incident_grid(
 ) -> DrawnForm:
     """render.grid() of IncidentForm(instance=ticket, user=user, pick_lists=pick_lists,
     members=members, assign_url=assign_url), the form shown unbound."""
-    frames = reference.kept(("incident form frames", get_language()), lambda: _frames(user))
+    frames, choices = reference.kept(
+        ("incident form frames", get_language()), lambda: _frames(user)
+    )
+    choices = dict(choices)
     initial = existing_initial(ticket, model_to_dict(ticket, fields=list(frames)))
 
     def chosen(name: str) -> int | None:
         return parse_id(initial.get(name))
 
     # As IncidentForm's selects show them (common.set_choices).
-    choices = {
-        name: ready([EMPTY, *options])
-        for name, options in taxonomy_choices(pick_lists, chosen).items()
-    }
+    for name, options in taxonomy_choices(pick_lists, chosen).items():
+        choices[name] = ready([EMPTY, *options])
     for name, kind in PICKED_FIELDS.items():
         if name in frames:
             choices[name] = ready([EMPTY, *pick_lists.choices(kind)])
@@ -67,9 +83,8 @@ def incident_grid(
 
     def draw(name: str) -> str:
         frame = frames[name]
-        shown = choices.get(name, frame.field.widget.choices if frame.kind == "select" else None)
         value = initial.get(name, frame.field.initial)
-        return framed(frame, value() if callable(value) else value, shown)
+        return framed(frame, value() if callable(value) else value, choices.get(name))
 
     columns = incident_columns(ticket, is_new=False, user=user, assign_url=assign_url)
     named = {item for column in columns for item in column if isinstance(item, str)}
