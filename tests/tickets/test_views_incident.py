@@ -231,7 +231,7 @@ def test_page_shows_the_incident_and_its_buttons(l1_client, ticket):
     assert response.status_code == 200
     html = response.content.decode()
     assert ticket.number in html and 'data-state="new"' in html
-    shown = [action.slug for action, _form in response.context["buttons"]]
+    shown = [action.slug for action, _form, _url in response.context["buttons"]]
     assert shown == ["pick-up", "assign", "cancel"]
     assert 'data-action="save"' in html and 'data-action="resolve"' not in html
 
@@ -1143,7 +1143,10 @@ def test_l1_agent_keeps_assign_and_cancel_on_a_ticket_escalated_but_not_picked_u
 ):
     ticket = TicketFactory(status=S.ASSIGNED, assignment_group=vendor_group)
     response = l1_client.get(detail_url(ticket))
-    assert [action.slug for action, _form in response.context["buttons"]] == ["assign", "cancel"]
+    assert [action.slug for action, _form, _url in response.context["buttons"]] == [
+        "assign",
+        "cancel",
+    ]
     assert 'data-action="assign"' in response.content.decode()
     assert response.context["edit_form"] is None
     assert l2_client.get(detail_url(ticket)).context["buttons"] == []

@@ -557,7 +557,11 @@ def _render_page(request, ticket, *, forms=None, conflict=None, tab="notes", sta
         _read_only(forms["edit"])
     pick_lists, users = _reference_rows(ticket, rows, conflict, actions, editable)
     labels = HistoryLabels(pick_lists, {u.pk: u for u in users})
-    buttons = [(ACTIONS_BY_CODE[code], _action_form(code, ticket, pick_lists)) for code in actions]
+    urls = _page_urls(ticket, actions)
+    buttons = [
+        (action, _action_form(action.code, ticket, pick_lists), urls["act"][action.slug])
+        for action in (ACTIONS_BY_CODE[code] for code in actions)
+    ]
     if editable and "edit" not in forms:
         # The form as IncidentForm draws it unbound, without building one.
         forms["edit"] = incident_grid(
@@ -565,17 +569,22 @@ def _render_page(request, ticket, *, forms=None, conflict=None, tab="notes", sta
             user=user,
             pick_lists=pick_lists,
             members=users,
-            assign_url=reverse("tickets:act", args=[ticket.number, "assign"])
-            if Action.ASSIGN in actions
-            else None,
+            assign_url=urls["act"].get("assign"),
         )
     writable = workflow.can_write_tabs(ticket, user)
     stream = history_stream(rows["notes"], rows["events"], labels)
+    tabs = {
+        "resolved": bool(ticket.resolution) or Action.RESOLVE in actions,
+        "closure": ticket.status == Ticket.Status.CLOSED or Action.CLOSE in actions,
+        "attachments": bool(rows["attachments"]) or writable or "upload" in forms,
+        "related": bool(rows["related"]) or writable or "related" in forms,
+    }
     context = {
         **rows,
         "ticket": ticket,
         "buttons": buttons,
-        "action_forms": {action.slug: form for action, form in buttons},
+        "action_forms": {action.slug: form for action, form, _url in buttons},
+        "urls": urls,
         "edit_form": forms.get("edit"),
         "is_editable": editable,
         "stream": stream,
@@ -583,16 +592,43 @@ def _render_page(request, ticket, *, forms=None, conflict=None, tab="notes", sta
         "conflict_changes": [(event, labels.changes(event)) for event in conflict],
         "is_writable": writable,
         "tab": tab,
-        "tabs": {
-            "resolved": bool(ticket.resolution) or Action.RESOLVE in actions,
-            "closure": ticket.status == Ticket.Status.CLOSED or Action.CLOSE in actions,
-            "attachments": bool(rows["attachments"]) or writable or "upload" in forms,
-            "related": bool(rows["related"]) or writable or "related" in forms,
-        },
+        "tabs": tabs,
+        "tab_links": _tab_links(tabs, rows),
         "js_text": script_text(),
         **_tab_forms(ticket, user, forms, writable),
     }
     return render(request, "tickets/incident_detail.html", context, status=status)
+
+
+def _page_urls(ticket: Ticket, actions) -> dict:
+    """The addresses the page's forms and buttons post to, each worked out once."""
+    number = ticket.number
+    return {
+        "detail": reverse("tickets:detail", args=[number]),
+        "print": reverse("tickets:print", args=[number]),
+        "add_note": reverse("tickets:add_note", args=[number]),
+        "add_watcher": reverse("tickets:add_watcher", args=[number]),
+        "upload": reverse("tickets:upload", args=[number]),
+        "link_related": reverse("tickets:link_related", args=[number]),
+        "act": {
+            ACTIONS_BY_CODE[code].slug: reverse(
+                "tickets:act", args=[number, ACTIONS_BY_CODE[code].slug]
+            )
+            for code in actions
+        },
+    }
+
+
+def _tab_links(tabs: dict, rows: dict) -> list[tuple[str, str, int | str]]:
+    """The tabs shown: slug, label and the count of rows (none for the two of one record)."""
+    links = [
+        ("notes", _("Notes"), len(rows["notes"])),
+        ("resolved", _("Resolved Information"), ""),
+        ("closure", _("Closure Information"), ""),
+        ("attachments", _("Attachments"), len(rows["attachments"])),
+        ("related", _("Related Incidents"), len(rows["related"])),
+    ]
+    return [link for link in links if link[0] == "notes" or tabs[link[0]]]
 
 
 def _reference_rows(ticket, rows, conflict, actions, editable) -> tuple[PickLists, list[Person]]:
