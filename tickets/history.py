@@ -108,6 +108,13 @@ def _code_labels(language: str | None) -> tuple[dict[str, str], dict[str, str]]:
         )
 
 
+@lru_cache(maxsize=256)
+def _field_label(name: str, language: str | None) -> str:
+    """A ticket field's label, in a language (the history names a few fields many times)."""
+    with translation.override(language):
+        return capfirst(str(Ticket._meta.get_field(name).verbose_name))
+
+
 class HistoryLabels:
     """Shows the raw values a TicketEvent stores (codes, ids) as a person reads them."""
 
@@ -115,8 +122,8 @@ class HistoryLabels:
         self.pick_lists = pick_lists
         self.users = users
         # Each label translated once per language, not once per entry.
-        self.actions, self.states = _code_labels(translation.get_language())
-        self._field_labels: dict[str, str] = {}
+        self.language = translation.get_language()
+        self.actions, self.states = _code_labels(self.language)
         self._people: dict[int | None, str] = {}
 
     def person(self, pk: int | None) -> str:
@@ -128,9 +135,7 @@ class HistoryLabels:
         return name
 
     def field_label(self, field: models.Field) -> str:
-        if field.name not in self._field_labels:
-            self._field_labels[field.name] = capfirst(str(field.verbose_name))
-        return self._field_labels[field.name]
+        return _field_label(field.name, self.language)
 
     @staticmethod
     def referenced(events: list[TicketEvent]) -> tuple[dict[str, set[int]], set[int]]:
