@@ -334,6 +334,11 @@ def main() -> int:
             who="l1.agent",
         )
         bench.measure(
+            "Search by text: three common words",
+            lambda: l1c.get(f"{all_url}?text={quote('tidak bisa login')}"),
+            who="l1.agent",
+        )
+        bench.measure(
             "Search by text: a person's name",
             lambda: l1c.get(f"{all_url}?text={quote(person)}"),
             who="l1.agent",

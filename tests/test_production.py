@@ -240,6 +240,24 @@ def test_debug_on_needs_no_secret_key_and_serves_loopback_names():
     )
 
 
+@pytest.mark.parametrize("workers, expected", [(None, 0), ("2", 2)])
+def test_postgresql_connections_start_no_parallel_workers_unless_set(workers, expected):
+    env = {"DATABASE_URL": "postgres://estim@127.0.0.1:5432/estim"}
+    if workers is not None:
+        env["ESTIM_DB_PARALLEL_WORKERS"] = workers
+    result = _setting("DATABASES['default']['OPTIONS']", **env)
+    assert f"'options': '-c max_parallel_workers_per_gather={expected}'" in result.stdout, (
+        result.stderr
+    )
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL's setting")
+def test_the_database_connection_runs_queries_without_parallel_workers():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"
+
+
 def test_the_default_database_is_sqlite_beside_manage_py():
     result = _setting("DATABASES['default']", unset=("DATABASE_URL",))
     database = result.stdout.strip()

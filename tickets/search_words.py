@@ -407,7 +407,7 @@ class Search:
         whose merged lists are not in that order."""
         if not all(self.found) or any(len(ids) > 1 for ids in self.found):
             return None
-        sources, params = self._lists()
+        sources, params = self._lists(stepped=True)
         way = "" if oldest else " DESC"
         return (
             f"SELECT w0.ticket_id FROM {sources} "
@@ -415,9 +415,16 @@ class Search:
             [*params, limit],
         )
 
-    def _lists(self) -> tuple[str, list]:
+    def _lists(self, *, stepped: bool = False) -> tuple[str, list]:
         """Each query word's tickets in the lists' order, joined: one word's list as it is,
-        the lists of several words merged."""
+        the lists of several words merged.
+
+        ``stepped`` writes the join so that a page of the newest (or oldest) is read by
+        stepping through the lists from their end and stopping there. The equal ticket_id
+        is then written as a range: PostgreSQL multiplies the estimates of the two equalities
+        as if they were independent (a ticket has one opened_at), finds one row, and reads
+        every list whole for it (a name of two common words: 60 ms, where stepping takes
+        0.3 ms); a range it estimates at a third."""
         sources, params = [], []
         for index, found in enumerate(self.found):
             if len(found) == 1:
@@ -429,8 +436,16 @@ class Search:
                     "WHERE word_id = ANY(%s)"
                 )
                 params.append([word.pk for word in found])
-            using = " USING (opened_at, ticket_id)" if index else ""
-            sources.append(f"({rows}) w{index}{using}")
+            if not index:
+                sources.append(f"({rows}) w0")
+            elif stepped:
+                sources.append(
+                    f"({rows}) w{index} ON w{index}.opened_at = w0.opened_at "
+                    f"AND w{index}.ticket_id >= w0.ticket_id "
+                    f"AND w{index}.ticket_id <= w0.ticket_id"
+                )
+            else:
+                sources.append(f"({rows}) w{index} USING (opened_at, ticket_id)")
         return " JOIN ".join(sources), params
 
 

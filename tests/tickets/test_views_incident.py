@@ -236,6 +236,21 @@ def test_page_shows_the_incident_and_its_buttons(l1_client, ticket):
     assert 'data-action="save"' in html and 'data-action="resolve"' not in html
 
 
+@pytest.mark.parametrize("number", ["INC-2020-000007", "LAMA 12#b"])
+def test_page_forms_post_to_the_ticket_s_own_addresses(l1_client, ticket, number):
+    """Also for an imported number that an address must escape."""
+    Ticket.objects.filter(pk=ticket.pk).update(number=number)
+    response = l1_client.get(reverse("tickets:detail", args=[number]))
+    urls = response.context["urls"]
+    assert urls["detail"] == reverse("tickets:detail", args=[number])
+    assert urls["add_note"] == reverse("tickets:add_note", args=[number])
+    assert urls["act"] == {
+        slug: reverse("tickets:act", args=[number, slug])
+        for slug in ("pick-up", "assign", "cancel")
+    }
+    assert f'action="{urls["add_note"]}"' in response.content.decode()
+
+
 def test_page_of_an_unknown_number_is_404(l1_client):
     assert l1_client.get(reverse("tickets:detail", args=["INC-2026-999999"])).status_code == 404
 
