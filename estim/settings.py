@@ -143,9 +143,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The pages make a few small queries each. A parallel plan's workers took longer to start
     # than they saved (a search of three common words: 17 ms with them, 8.5 ms without) and
     # take the cores other agents' requests need.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        f"-c max_parallel_workers_per_gather={env_int('ESTIM_DB_PARALLEL_WORKERS', 0)}"
-    )
+    # Empty: PostgreSQL's own setting, and no startup option (which PgBouncer may refuse).
+    if env_str("ESTIM_DB_PARALLEL_WORKERS", "0").strip():
+        workers = env_int("ESTIM_DB_PARALLEL_WORKERS", 0)
+        if workers < 0:
+            raise ImproperlyConfigured("ESTIM_DB_PARALLEL_WORKERS must be 0 or more.")
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        # Added to the options DATABASE_URL may give (?options=..., ?currentSchema=...).
+        options["options"] = " ".join(
+            filter(None, [options.get("options"), f"-c max_parallel_workers_per_gather={workers}"])
+        )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions take the write lock at BEGIN, so workflow actions serialise on
     # SQLite the way select_for_update makes them serialise on PostgreSQL.

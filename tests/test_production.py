@@ -240,15 +240,37 @@ def test_debug_on_needs_no_secret_key_and_serves_loopback_names():
     )
 
 
-@pytest.mark.parametrize("workers, expected", [(None, 0), ("2", 2)])
-def test_postgresql_connections_start_no_parallel_workers_unless_set(workers, expected):
-    env = {"DATABASE_URL": "postgres://estim@127.0.0.1:5432/estim"}
+@pytest.mark.parametrize(
+    "workers, url_options, expected",
+    [
+        (None, "", "'options': '-c max_parallel_workers_per_gather=0'"),
+        ("2", "", "'options': '-c max_parallel_workers_per_gather=2'"),
+        (
+            None,
+            "?options=-c%20statement_timeout%3D5000",
+            "'options': '-c statement_timeout=5000 -c max_parallel_workers_per_gather=0'",
+        ),
+        ("", "", "{}"),
+    ],
+    ids=["default", "set", "beside-url-options", "empty"],
+)
+def test_postgresql_connections_start_no_parallel_workers_unless_set(
+    workers, url_options, expected
+):
+    env = {"DATABASE_URL": f"postgres://estim@127.0.0.1:5432/estim{url_options}"}
     if workers is not None:
         env["ESTIM_DB_PARALLEL_WORKERS"] = workers
     result = _setting("DATABASES['default']['OPTIONS']", **env)
-    assert f"'options': '-c max_parallel_workers_per_gather={expected}'" in result.stdout, (
-        result.stderr
+    assert expected in result.stdout, result.stderr
+
+
+def test_negative_parallel_workers_stop_startup_naming_the_variable():
+    result = _setting(
+        "DATABASES",
+        DATABASE_URL="postgres://estim@127.0.0.1:5432/estim",
+        ESTIM_DB_PARALLEL_WORKERS="-1",
     )
+    assert "ImproperlyConfigured: ESTIM_DB_PARALLEL_WORKERS must be 0 or more" in result.stderr
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL's setting")
