@@ -455,3 +455,21 @@ def test_favicon_ico_points_at_the_shipped_icon(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert response.url.endswith("favicon.svg")
+
+
+def test_pages_name_their_static_files_under_the_static_url_in_force(l1_client, settings):
+    assert 'href="/static/css/estim.css"' in l1_client.get(reverse("tickets:home")).text
+    settings.STATIC_URL = "/assets/"
+    html = l1_client.get(reverse("tickets:home")).text
+    assert 'href="/assets/css/estim.css"' in html and "/static/" not in html
+
+
+def test_the_header_links_to_the_queues_and_logs_out(l1_client):
+    html = l1_client.get(reverse("tickets:home")).text
+    for url in (
+        reverse("tickets:queue", args=["my-open"]),
+        reverse("tickets:queue", args=["assigned-to-me"]),
+        reverse("tickets:queue", args=["my-group"]),
+    ):
+        assert f'href="{url}"' in html
+    assert f'action="{reverse("logout")}"' in html
