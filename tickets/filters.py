@@ -269,6 +269,26 @@ class TicketFilter(django_filters.FilterSet):
         return queryset.filter(Q(requested_by__icontains=value) | Q(company_name__icontains=value))
 
 
+class _QuickCopies(dict):
+    """A FilterSet's base_filters, which every FilterSet deep-copies on creation (a list page
+    spent a third of a millisecond there, copying widgets and choices no filter changes).
+    Each filter is copied with its own extra arguments and its method bound to the copy;
+    what they share (widgets, choices) is only read."""
+
+    def __deepcopy__(self, memo):
+        copies = {}
+        for name, prototype in self.items():
+            filter_ = copy.copy(prototype)
+            filter_.extra = dict(prototype.extra)
+            if prototype.method is not None:
+                filter_.method = prototype.method  # (a FilterMethod of the copy's own)
+            copies[name] = filter_
+        return copies
+
+
+TicketFilter.base_filters = _QuickCopies(TicketFilter.base_filters)
+
+
 def ordering_for(sort: str) -> tuple[str | OrderBy, ...]:
     """The order_by of a sort parameter such as "priority" or "-opened"; newest first by default.
 

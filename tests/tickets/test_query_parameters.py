@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import CategoryFactory, TicketFactory
+from tickets.filters import TicketFilter
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
@@ -97,3 +98,15 @@ def test_action_form_refuses_a_group_id_too_large_beside_the_field(l1_client, l1
     assert response.status_code == 200
     assert {"group", "assignee"} <= set(response.context["form"].errors)
     assert Ticket.objects.get(pk=ticket.pk).version == ticket.version
+
+
+def test_each_data_filter_has_filters_of_its_own():
+    first = TicketFilter({"number": "INC-2026"}, queryset=Ticket.objects.all())
+    second = TicketFilter({"text": "login"}, queryset=Ticket.objects.all())
+    for name in ("number", "text", "state", "opened_from"):
+        one, other = first.filters[name], second.filters[name]
+        assert one is not other and one.extra is not other.extra
+        assert (one.parent, other.parent) == (first, second)
+    # A filter with a method calls it on its own Data Filter.
+    assert first.filters["number"].filter.f is first.filters["number"]
+    assert second.filters["text"].filter.f is second.filters["text"]
