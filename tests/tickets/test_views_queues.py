@@ -759,3 +759,10 @@ def test_a_first_page_lists_no_more_rows_than_its_total(l1_client, l1_group):
     response = l1_client.get(queue_url("my-group"))
     assert response.context["page"].paginator.count == 2
     assert len(numbers(response)) == 2
+
+
+def test_rows_show_when_a_ticket_was_opened_in_jakarta_time(l1_client, l1_group):
+    opened = datetime.datetime(2026, 3, 1, 20, 30, tzinfo=datetime.UTC)  # 03:30 the next day
+    TicketFactory(assignment_group=l1_group, status=Ticket.Status.ASSIGNED, opened_at=opened)
+    html = l1_client.get(reverse("tickets:queue", args=["my-group"])).text
+    assert "<td>02-03-2026 03:30</td>" in html

@@ -190,6 +190,7 @@ def table_rows(tickets) -> SafeString:
     priorities = {value: escape(str(label)) for value, label in Priority.choices}
     select = escape(_("Select"))
     vip = ' <span class="badge text-bg-warning">VIP</span>'
+    zone = timezone.get_current_timezone()  # (looked up once, not once a row)
     html = []
     for row in tickets:
         number = escape(row["number"])
@@ -204,7 +205,7 @@ def table_rows(tickets) -> SafeString:
             f"<td>{escape(groups.get(row['assignment_group_id'], ''))}</td>"
             f"<td>{escape(people.get(row['opened_by_id'], ''))}</td>"
             f"<td>{priorities[row['priority']]}</td>"
-            f"<td>{timezone.localtime(row['opened_at']).strftime('%d-%m-%Y %H:%M')}</td>"
+            f"<td>{row['opened_at'].astimezone(zone):%d-%m-%Y %H:%M}</td>"
             f"<td>{escape(people.get(row['assigned_to_id'], ''))}</td>"
             "</tr>"
         )
