@@ -134,12 +134,18 @@ def rows(key: Hashable, build: Callable[..., QuerySet], *values) -> list[tuple]:
 
 
 def instances(
-    key: Hashable, model, build: Callable[..., QuerySet], *values, related: str | None = None
+    key: Hashable,
+    model,
+    build: Callable[..., QuerySet],
+    *values,
+    related: str | None = None,
+    annotations: tuple[str, ...] = (),
 ) -> list:
     """Model instances with every column, from ``build(*values)`` (a queryset of ``model``),
-    and the row of one foreign key, ``related``, read in the same query (select_related)."""
+    and the row of one foreign key, ``related``, read in the same query (select_related);
+    the queryset's ``annotations`` are set on each instance, as annotate() sets them."""
     names = [field.attname for field in model._meta.concrete_fields]
-    columns = list(names)
+    columns = [*names, *annotations]
     if related is not None:
         field = model._meta.get_field(related)
         related_names = [each.attname for each in field.related_model._meta.concrete_fields]
@@ -152,8 +158,10 @@ def instances(
     loaded = []
     for row in found:
         instance = model.from_db(db, names, row[: len(names)])
+        for name, value in zip(annotations, row[len(names) :], strict=False):
+            setattr(instance, name, value)
         if related is not None:
-            rest = row[len(names) :]
+            rest = row[len(names) + len(annotations) :]
             field.set_cached_value(
                 instance,
                 None if rest[0] is None else field.related_model.from_db(db, related_names, rest),

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import IntegerField, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from . import prepared, search_words
@@ -190,6 +190,33 @@ def _header_querysets(user) -> dict[str, QuerySet]:
         "my_group": TicketTally.objects.filter(
             assignment_group_id__in=user.group_ids(), status__in=Ticket.OPEN_STATUSES
         ),
+    }
+
+
+class _Counted(Subquery):
+    """The number of a queryset's rows, as a column of another query."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS counted)"
+    output_field = IntegerField()
+    empty_result_set_value = 0
+
+
+class _Summed(Subquery):
+    """The sum of a queryset of tallies' ``n``, as a column of another query."""
+
+    template = "(SELECT COALESCE(SUM(summed.n), 0) FROM (%(subquery)s) AS summed)"
+    output_field = IntegerField()
+    empty_result_set_value = 0
+
+
+def header_counter_columns(user) -> dict[str, Subquery]:
+    """The header's three counters as columns, for a page that reads them with its own row
+    (the incident page, with its ticket) instead of in a round trip of their own."""
+    return {
+        name: _Summed(queryset.order_by().values("n"))
+        if name == "my_group"
+        else _Counted(queryset.order_by().values("pk"))
+        for name, queryset in _header_querysets(user).items()
     }
 
 

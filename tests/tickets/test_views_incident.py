@@ -287,15 +287,16 @@ def add_page_rows(ticket, by, count):
 @pytest.mark.parametrize("rows", [1, 20])
 def test_page_query_count_is_flat(l1_client, l1_agent, ticket, rows, django_assert_num_queries):
     add_page_rows(ticket, l1_agent, rows)
-    # session, user with groups, header counters, ticket, the tabs' rows (notes, history,
-    # watch list, attachments and related incidents: one UNION), pick lists (one UNION: also
-    # every name the page shows), users (the group's members and everyone the page names)
-    with django_assert_num_queries(7):
+    # session, user with groups, ticket with the header counters, the tabs' rows (notes,
+    # history, watch list, attachments and related incidents: one UNION), pick lists (one
+    # UNION: also every name the page shows), users (the group's members and everyone the
+    # page names)
+    with django_assert_num_queries(6):
         response = l1_client.get(detail_url(ticket))
     assert response.status_code == 200
     assert response.content.decode().count('data-entry="work_note"') == rows
     # Seen again with the reference data unchanged: the pick lists and the users are kept.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         again = l1_client.get(detail_url(ticket))
     assert again.content == response.content.replace(
         response.context["csrf_token"].encode(), again.context["csrf_token"].encode()
@@ -308,11 +309,11 @@ def test_read_only_page_query_count_is_flat(
 ):
     add_page_rows(ticket, l1_agent, rows)
     # the same queries for an agent outside the group, who sees the fields read-only
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = l2_client.get(detail_url(ticket))
     assert response.status_code == 200
     assert response.context["edit_form"] is None
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         l2_client.get(detail_url(ticket))
 
 
@@ -1283,3 +1284,36 @@ def test_a_retired_category_is_refused_on_a_new_ticket_and_kept_on_an_old_one(l1
     assert response.status_code == 302, response.context["edit_form"].errors
     ticket.refresh_from_db()
     assert (ticket.sub_category, ticket.short_description) == (sub, "Masih gagal")
+
+
+def test_page_reads_the_header_counters_with_its_ticket(l1_client, l1_agent, l1_group, l2_group):
+    """As every other page counts them (tickets.queues.header_counters)."""
+    TicketFactory(opened_by=l1_agent, assignment_group=l2_group, status=S.ASSIGNED)
+    TicketFactory(assignment_group=l1_group, status=S.IN_PROGRESS, assigned_to=l1_agent)
+    TicketFactory(assignment_group=l1_group, status=S.CLOSED, assigned_to=l1_agent)
+    shown = TicketFactory(assignment_group=l1_group, status=S.NEW)
+    on_home = l1_client.get(reverse("tickets:home")).context["counters"]
+    response = l1_client.get(detail_url(shown))
+    assert response.context["counters"] == on_home
+    assert on_home == {"my_ticket": 1, "my_assignment": 1, "my_group": 2}
+    assert 'data-counter="my-assignment">1</span>' in response.text
+
+
+def test_a_vendor_s_page_counts_only_what_the_group_sees(
+    vendor_client, vendor_agent, vendor_group, l2_group
+):
+    held = TicketFactory(
+        assignment_group=vendor_group, status=S.IN_PROGRESS, assigned_to=vendor_agent
+    )
+    TicketFactory(opened_by=vendor_agent, assignment_group=vendor_group, status=S.NEW)
+    # Opened by the vendor's agent for a group the vendor never was: not theirs to count.
+    TicketFactory(opened_by=vendor_agent, assignment_group=l2_group, status=S.ASSIGNED)
+    on_home = vendor_client.get(reverse("tickets:home")).context["counters"]
+    assert on_home == {"my_ticket": 1, "my_assignment": 1, "my_group": 2}
+    assert vendor_client.get(detail_url(held)).context["counters"] == on_home
+
+
+def test_an_administrator_without_a_group_sees_the_page_with_counters(admin_client, ticket):
+    response = admin_client.get(detail_url(ticket))
+    assert response.status_code == 200
+    assert response.context["counters"]["my_group"] == 0

@@ -47,6 +47,7 @@ from ..models import Note, Ticket, TicketEvent
 from ..page_rows import page_rows
 from ..picklists import Person, PickLists, load_names
 from ..querysets import stand_in_user
+from ..queues import header_counter_columns
 from ..workflow import TransitionNotAllowed
 
 Action = TicketEvent.Action
@@ -134,27 +135,45 @@ DONE_TO_PERSON = {
 }
 
 
-def _load(request, number: str, related: str | None = None) -> Ticket:
+# The header's counters as columns of the incident page's ticket (see _load).
+COUNTERS = tuple(f"counter_{name}" for name in ("my_ticket", "my_assignment", "my_group"))
+
+
+def _load(
+    request, number: str, related: str | None = None, *, with_counters: bool = False
+) -> Ticket:
     """The ticket, if the user may see it, with the row of one foreign key (``related``) if
     asked. Pages that show more of its related rows (groups, people, categories) set them
     with load_names() rather than join some fifteen tables here, a query PostgreSQL took
-    about 15 ms to plan."""
+    about 15 ms to plan. ``with_counters``: the header's counters read in the same query
+    (ticket.counters), a round trip fewer for the page."""
     user = request.user
     sees_all = user.sees_all_incidents()
+
+    def build(pk, groups, number):
+        stand_in = stand_in_user(pk, groups, sees_all=sees_all)
+        tickets = Ticket.objects.visible_to(stand_in).filter(number=number)
+        if with_counters:
+            columns = header_counter_columns(stand_in)
+            tickets = tickets.annotate(**{f"counter_{name}": columns[name] for name in columns})
+        return tickets[:1]
+
     found = prepared.instances(
-        ("ticket by number", sees_all),
+        ("ticket by number", sees_all, with_counters),
         Ticket,
-        lambda pk, groups, number: Ticket.objects.visible_to(
-            stand_in_user(pk, groups, sees_all=sees_all)
-        ).filter(number=number)[:1],
+        build,
         user.pk,
         user.group_ids(),
         number,
         related=related,
+        annotations=COUNTERS if with_counters else (),
     )
     if not found:
         raise Http404
-    return found[0]
+    ticket = found[0]
+    if with_counters:
+        ticket.counters = {name[len("counter_") :]: getattr(ticket, name) for name in COUNTERS}
+    return ticket
 
 
 def _back(ticket: Ticket, tab: str = ""):
@@ -235,9 +254,9 @@ def create(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def detail(request, number):
     """The incident page; POST is its Save button."""
-    ticket = _load(request, number)
     if request.method != "POST":
-        return _render_page(request, ticket)
+        return _render_page(request, _load(request, number, with_counters=True))
+    ticket = _load(request, number)
     form = IncidentForm(request.POST, instance=ticket, user=request.user)
     if not form.is_valid():
         if not workflow.can_edit(ticket, request.user):
@@ -600,6 +619,8 @@ def _render_page(request, ticket, *, forms=None, conflict=None, tab="notes", sta
         "js_text": script_text(),
         **_tab_forms(ticket, user, forms, writable),
     }
+    if hasattr(ticket, "counters"):  # (else the header counts them, tickets.context_processors)
+        context["counters"] = ticket.counters
     return render(request, "tickets/incident_detail.html", context, status=status)
 
 
