@@ -111,8 +111,11 @@ def _bits(ticket: str) -> str:
 
 
 def _grouped(rows: str) -> str:
-    """SQL for the bitmaps of the words and tickets in ``rows`` (``c``)."""
-    return f"SELECT c.word_id, {_bits('c.ticket_id')} FROM {rows} GROUP BY 1, 2"
+    """SQL for the bitmaps of the words and tickets in ``rows`` (``c``), word by word and
+    block by block: inserted in that order, a word's bitmaps lie together in the table, and a
+    count reads a few pages for them instead of one page per block (three common words were
+    counted in 0.6 ms instead of 2.6 ms)."""
+    return f"SELECT c.word_id, {_bits('c.ticket_id')} FROM {rows} GROUP BY 1, 2 ORDER BY 1, 2"
 
 
 def _kept_bitmaps(bitmap_from: int) -> str:
@@ -123,7 +126,7 @@ def _kept_bitmaps(bitmap_from: int) -> str:
     return f"""
     IF TG_OP = 'INSERT' THEN
         INSERT INTO {BITMAPS} AS b (word_id, block, bits)
-        {_grouped(changed)} ORDER BY 1, 2
+        {_grouped(changed)}
         ON CONFLICT (word_id, block) DO UPDATE SET bits = b.bits | excluded.bits;
         WITH reached AS (
             UPDATE {WORDS} s SET bitmap = true

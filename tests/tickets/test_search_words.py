@@ -225,6 +225,29 @@ def test_bitmaps_hold_tickets_of_any_id_in_their_blocks(l1_client):
         assert kept_words() == words_of_the_tickets()
 
 
+def bitmaps_in_table_order() -> list[tuple[int, int]]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT word_id, block FROM {search_words.BITMAPS} ORDER BY ctid")
+        return cursor.fetchall()
+
+
+@postgresql_only
+def test_a_word_s_bitmaps_lie_together_in_their_table():
+    """Made at once, by a rebuild or for words that reach the threshold in one write, each
+    word's bitmaps are written in block order, word after word."""
+    block = search_words.BLOCK
+    for n in range(12):
+        TicketFactory(id=n * block + n, short_description=f"Alfa bravo charlie {n}")
+    with bitmaps_from(2):
+        made = bitmaps_in_table_order()
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # (no check waits for the commit)
+        call_command("rebuild_search_words", stdout=io.StringIO())
+        rebuilt = bitmaps_in_table_order()
+    for rows in (made, rebuilt):
+        assert len(rows) == 3 * 12 and rows == sorted(rows)
+
+
 @postgresql_only
 def test_migrate_puts_the_triggers_back():
     every = {search_words.INSERTED, search_words.UPDATED, *search_words.COUNT_TRIGGERS}
