@@ -145,6 +145,8 @@ def instances(
     and the row of one foreign key, ``related``, read in the same query (select_related);
     the queryset's ``annotations`` are set on each instance, as annotate() sets them."""
     names = [field.attname for field in model._meta.concrete_fields]
+    # (The rows hold the columns in this order: Django 5.2 selects values_list's names as
+    # given, annotations among them.)
     columns = [*names, *annotations]
     if related is not None:
         field = model._meta.get_field(related)

@@ -236,7 +236,7 @@ def test_page_shows_the_incident_and_its_buttons(l1_client, ticket):
     assert 'data-action="save"' in html and 'data-action="resolve"' not in html
 
 
-@pytest.mark.parametrize("number", ["INC-2020-000007", "LAMA 12#b"])
+@pytest.mark.parametrize("number", ["INC-2020-000007", "LAMA 12#b", ".."])
 def test_page_forms_post_to_the_ticket_s_own_addresses(l1_client, ticket, number):
     """Also for an imported number that an address must escape."""
     Ticket.objects.filter(pk=ticket.pk).update(number=number)

@@ -78,7 +78,7 @@ def _header_urls(urlconf: str, script_prefix: str) -> dict[str, str]:
 
 @receiver(setting_changed)
 def _forget_addresses(setting, **kwargs):
-    if setting in ("STATIC_URL", "STORAGES", "STATIC_ROOT", "STATICFILES_DIRS"):
+    if setting in ("STATIC_URL", "STORAGES", "STATIC_ROOT", "STATICFILES_DIRS", "DEBUG"):
         _asset.cache_clear()
 
 

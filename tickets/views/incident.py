@@ -628,7 +628,7 @@ def _render_page(request, ticket, *, forms=None, conflict=None, tab="notes", sta
 # configuration: reverse() took a third of a millisecond for the page's dozen. A number with
 # characters an address must escape is reversed as it is.
 _NUMBER_STAND_IN = "INC-0000-000000"
-_PLAIN_NUMBER = re.compile(r"[A-Za-z0-9._~-]+")
+_PLAIN_NUMBER = re.compile(r"(?!\.\.?$)[A-Za-z0-9._~-]+")  # ("." and ".." are escaped)
 
 
 @lru_cache(maxsize=8)
