@@ -427,7 +427,7 @@ class Search:
         is then written as a range: PostgreSQL multiplies the estimates of the two equalities
         as if they were independent (a ticket has one opened_at), finds one row, and reads
         every list whole for it (a name of two common words: 60 ms, where stepping takes
-        0.3 ms); a range it estimates at a third."""
+        0.3 ms); each bound of a range it estimates at a third."""
         sources, params = [], []
         for index, found in enumerate(self.found):
             if len(found) == 1:
