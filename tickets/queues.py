@@ -146,9 +146,14 @@ def _as_held(condition: Q) -> Q:
 Part = QuerySet | tuple[str, list, bool]
 
 
+def _is_tally(queryset: QuerySet) -> bool:
+    """Whether the queryset is of tallies, whose ``n`` is summed, rather than of tickets."""
+    return queryset.model in (TicketTally, HeldTally)
+
+
 def _compiled(queryset: QuerySet) -> tuple[str, list, bool] | None:
     """The SELECT whose rows count_many adds up (None: the queryset matches nothing)."""
-    is_tally = queryset.model in (TicketTally, HeldTally)
+    is_tally = _is_tally(queryset)
     try:
         sql, params = queryset.order_by().values("n" if is_tally else "pk").query.sql_with_params()
     except EmptyResultSet:
@@ -180,6 +185,10 @@ def count_many(parts: dict[str, Part]) -> dict[str, int]:
         remaining = [name for name in parts if name not in numbers]
         numbers.update(zip(remaining, (int(value) for value in row), strict=True))
     return {name: numbers[name] for name in parts}
+
+
+# The header's counters: My Ticket, My Assignment, Assignment Group.
+HEADER_COUNTERS = ("my_ticket", "my_assignment", "my_group")
 
 
 def _header_querysets(user) -> dict[str, QuerySet]:
@@ -214,7 +223,7 @@ def header_counter_columns(user) -> dict[str, Subquery]:
     (the incident page, with its ticket) instead of in a round trip of their own."""
     return {
         name: _Summed(queryset.order_by().values("n"))
-        if name == "my_group"
+        if _is_tally(queryset)
         else _Counted(queryset.order_by().values("pk"))
         for name, queryset in _header_querysets(user).items()
     }
@@ -233,7 +242,7 @@ def _header_parts(user) -> dict[str, tuple[str, list, bool] | None]:
         compiled = prepared.sql(("header", name, sees_all), build, user.pk, user.group_ids())
         return None if compiled is None else (*compiled, name == "my_group")
 
-    return {name: part(name) for name in ("my_ticket", "my_assignment", "my_group")}
+    return {name: part(name) for name in HEADER_COUNTERS}
 
 
 def header_counters(user, **also: QuerySet) -> dict[str, int]:

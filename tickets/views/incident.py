@@ -47,7 +47,7 @@ from ..models import Note, Ticket, TicketEvent
 from ..page_rows import page_rows
 from ..picklists import Person, PickLists, load_names
 from ..querysets import stand_in_user
-from ..queues import header_counter_columns
+from ..queues import HEADER_COUNTERS, header_counter_columns
 from ..workflow import TransitionNotAllowed
 
 Action = TicketEvent.Action
@@ -136,7 +136,7 @@ DONE_TO_PERSON = {
 
 
 # The header's counters as columns of the incident page's ticket (see _load).
-COUNTERS = tuple(f"counter_{name}" for name in ("my_ticket", "my_assignment", "my_group"))
+COUNTER_COLUMNS = {name: f"counter_{name}" for name in HEADER_COUNTERS}
 
 
 def _load(
@@ -155,7 +155,9 @@ def _load(
         tickets = Ticket.objects.visible_to(stand_in).filter(number=number)
         if with_counters:
             columns = header_counter_columns(stand_in)
-            tickets = tickets.annotate(**{f"counter_{name}": columns[name] for name in columns})
+            tickets = tickets.annotate(
+                **{column: columns[name] for name, column in COUNTER_COLUMNS.items()}
+            )
         return tickets[:1]
 
     found = prepared.instances(
@@ -166,13 +168,15 @@ def _load(
         user.group_ids(),
         number,
         related=related,
-        annotations=COUNTERS if with_counters else (),
+        annotations=tuple(COUNTER_COLUMNS.values()) if with_counters else (),
     )
     if not found:
         raise Http404
     ticket = found[0]
     if with_counters:
-        ticket.counters = {name[len("counter_") :]: getattr(ticket, name) for name in COUNTERS}
+        ticket.counters = {
+            name: getattr(ticket, column) for name, column in COUNTER_COLUMNS.items()
+        }
     return ticket
 
 
